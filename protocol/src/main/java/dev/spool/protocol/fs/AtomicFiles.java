@@ -1,0 +1,99 @@
+package dev.spool.protocol.fs;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Publishes files so that a reader never sees half of one: write a temp file in the spool's {@code
+ * tmp/} (same file system), fsync it, rename or link it into place, fsync the directory. A crash
+ * leaves at worst a stale temp file, which {@code spool fsck} removes.
+ *
+ * <p>Thread-safe.
+ */
+public final class AtomicFiles {
+  private final FileOps ops;
+  private final Path tmpDir;
+  private final boolean fsync;
+
+  /**
+   * @param tmpDir staging directory on the same file system as every target
+   * @param fsync false only for tests and benchmarks that measure the cost of durability
+   */
+  public AtomicFiles(FileOps ops, Path tmpDir, boolean fsync) {
+    this.ops = ops;
+    this.tmpDir = tmpDir;
+    this.fsync = fsync;
+  }
+
+  public FileOps ops() {
+    return ops;
+  }
+
+  /** Writes {@code target}, replacing any existing file (heartbeats, the lease, spool.json). */
+  public void replace(Path target, byte[] data) throws IOException {
+    Path tmp = stage(target, data);
+    try {
+      ops.rename(tmp, target);
+    } catch (IOException e) {
+      ops.deleteIfExists(tmp);
+      throw e;
+    }
+    syncDir(target.getParent());
+  }
+
+  /**
+   * Publishes {@code target} only if no file of that name exists: the name is the lock (results,
+   * new tasks, control requests). Uses a hard link, which fails on an existing name; a plain rename
+   * would silently replace it.
+   *
+   * @return true if this call created the file, false if the name was taken
+   */
+  public boolean publishIfAbsent(Path target, byte[] data) throws IOException {
+    Path tmp = stage(target, data);
+    try {
+      ops.link(target, tmp);
+    } catch (FileAlreadyExistsException e) {
+      // Over NFS a retransmitted link can report EEXIST after it succeeded: it is ours if the
+      // existing name is our own temp file's inode.
+      if (!ops.isSameFile(target, tmp)) {
+        ops.deleteIfExists(tmp);
+        return false;
+      }
+    } catch (IOException e) {
+      ops.deleteIfExists(tmp);
+      throw e;
+    }
+    ops.deleteIfExists(tmp);
+    syncDir(target.getParent());
+    return true;
+  }
+
+  /** Fsyncs a directory, unless this instance was built without fsync. */
+  public void syncDir(Path dir) throws IOException {
+    if (fsync) {
+      ops.fsyncDirectory(dir);
+    }
+  }
+
+  private Path stage(Path target, byte[] data) throws IOException {
+    String name = target.getFileName().toString();
+    Path tmp =
+        tmpDir.resolve(
+            "."
+                + (name.length() > 100 ? name.substring(0, 100) : name)
+                + "."
+                + ProcessHandle.current().pid()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
+    try {
+      ops.writeNew(tmp, data, fsync);
+    } catch (IOException e) {
+      ops.deleteIfExists(tmp);
+      throw e;
+    }
+    return tmp;
+  }
+}

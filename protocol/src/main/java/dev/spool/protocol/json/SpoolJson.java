@@ -1,0 +1,218 @@
+package dev.spool.protocol.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.spool.protocol.FieldException;
+import dev.spool.protocol.InvalidInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one configured JSON codec of the spool. Strict where leniency would hide mistakes (duplicate
+ * keys, trailing content, strings where numbers belong, floats where integers belong, invalid
+ * UTF-8, deep nesting) and tolerant of unknown fields (the evolution policy in PROTOCOL.md).
+ *
+ * <p>Thread-safe: one shared immutable mapper.
+ */
+public final class SpoolJson {
+  /** The largest document the codec reads; larger files are refused before they are read. */
+  public static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+  /** Maximum nesting of arrays and objects, also inside free {@code input} and {@code metadata}. */
+  public static final int MAX_NESTING = 64;
+
+  private static final ObjectMapper MAPPER = build(false);
+  private static final ObjectMapper PRETTY = build(true);
+
+  private SpoolJson() {}
+
+  private static ObjectMapper build(boolean pretty) {
+    StreamReadConstraints limits =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING)
+            .maxNumberLength(64)
+            .maxStringLength(MAX_DOCUMENT_BYTES)
+            .build();
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .configure(SerializationFeature.INDENT_OUTPUT, pretty)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+            .addModule(new JavaTimeModule())
+            .addModule(DurationSeconds.module())
+            .build();
+    mapper.getFactory().setStreamReadConstraints(limits);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    for (LogicalType t :
+        new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      mapper
+          .coercionConfigFor(t)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    return mapper;
+  }
+
+  /** The shared mapper, for callers that need tree access (e.g. {@code input} templates). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * Decodes one document.
+   *
+   * @param source the file or other origin, named in every error
+   * @throws InvalidInputException naming the source and, where possible, the field
+   */
+  public static <T> T read(String source, byte[] bytes, Class<T> type)
+      throws InvalidInputException {
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new InvalidInputException(
+          source, null, "is " + bytes.length + " bytes, over the limit of " + MAX_DOCUMENT_BYTES);
+    }
+    if (bytes.length == 0) {
+      throw new InvalidInputException(source, null, "is empty");
+    }
+    int start = checkUtf8(source, bytes);
+    try {
+      T value = MAPPER.readValue(bytes, start, bytes.length - start, type);
+      if (value == null) {
+        throw new InvalidInputException(source, null, "holds JSON null, not an object");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw translate(source, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading from a byte array cannot fail", e);
+    }
+  }
+
+  /** Encodes compactly (one line, UTF-8). */
+  public static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Encodes indented, for files humans read and the CLI's {@code --json}. */
+  public static byte[] writePretty(Object value) {
+    try {
+      return PRETTY.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Validates UTF-8 and returns the offset after an optional UTF-8 byte order mark. */
+  private static int checkUtf8(String source, byte[] bytes) throws InvalidInputException {
+    int start =
+        bytes.length >= 3
+                && (bytes[0] & 0xff) == 0xEF
+                && (bytes[1] & 0xff) == 0xBB
+                && (bytes[2] & 0xff) == 0xBF
+            ? 3
+            : 0;
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+    try {
+      decoder.decode(in);
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException(
+          source, null, "is not valid UTF-8 (bad byte near offset " + in.position() + ")");
+    }
+    return start;
+  }
+
+  private static InvalidInputException translate(String source, JsonProcessingException e) {
+    Throwable cause = e.getCause();
+    if (e instanceof ValueInstantiationException && cause instanceof FieldException) {
+      FieldException fe = (FieldException) cause;
+      String prefix = path((JsonMappingException) e);
+      String field = prefix.isEmpty() ? fe.field() : prefix + "." + fe.field();
+      return new InvalidInputException(source, field, fe.reason(), e);
+    }
+    if (e instanceof StreamConstraintsException || cause instanceof StreamConstraintsException) {
+      return new InvalidInputException(
+          source, null, "exceeds a parser limit: " + shorten(e.getOriginalMessage()), e);
+    }
+    if (e instanceof JsonMappingException) {
+      String field = path((JsonMappingException) e);
+      String reason =
+          cause instanceof FieldException
+              ? ((FieldException) cause).reason()
+              : e.getOriginalMessage();
+      return new InvalidInputException(
+          source, field.isEmpty() ? null : field, "wrong value: " + shorten(reason), e);
+    }
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " at line "
+                + e.getLocation().getLineNr()
+                + " column "
+                + e.getLocation().getColumnNr();
+    return new InvalidInputException(
+        source, null, "is not valid JSON" + where + ": " + shorten(e.getOriginalMessage()), e);
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String shorten(String message) {
+    if (message == null) {
+      return "";
+    }
+    String oneLine = message.replace('\n', ' ').replace('\r', ' ');
+    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,270 @@
+package dev.spool.protocol.spool;
+
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.Require;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.json.SpoolJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every path and name of a spool. Nobody else concatenates a path inside the spool. Immutable and
+ * thread-safe; the directories it names are created by {@link #create}.
+ */
+public final class SpoolLayout {
+  public static final String META_FILE = "spool.json";
+
+  private final Path root;
+  private final Map<TaskState, Path> stateDirs = new EnumMap<>(TaskState.class);
+
+  public SpoolLayout(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    for (TaskState s : TaskState.values()) {
+      stateDirs.put(s, this.root.resolve(s.dirName()));
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path meta() {
+    return root.resolve(META_FILE);
+  }
+
+  public Path dir(TaskState state) {
+    return stateDirs.get(state);
+  }
+
+  public Path tmp() {
+    return root.resolve("tmp");
+  }
+
+  public Path results() {
+    return root.resolve("results");
+  }
+
+  public Path logs() {
+    return root.resolve("logs");
+  }
+
+  public Path heartbeats() {
+    return root.resolve("heartbeats");
+  }
+
+  public Path control() {
+    return root.resolve("control");
+  }
+
+  public Path wal() {
+    return root.resolve("wal");
+  }
+
+  public Path quarantine() {
+    return root.resolve("quarantine");
+  }
+
+  /** Shared fleet configuration (routing, lanes, quotas), read by workers and the coordinator. */
+  public Path config() {
+    return root.resolve("config");
+  }
+
+  /** Fleet-wide state kept through the spool itself (quota windows, cooldowns, locks). */
+  public Path state() {
+    return root.resolve("state");
+  }
+
+  /** Every directory of the spool, in creation order. */
+  public List<Path> directories() {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(tmp());
+    dirs.addAll(stateDirs.values());
+    dirs.add(results());
+    dirs.add(logs());
+    dirs.add(heartbeats());
+    dirs.add(control());
+    dirs.add(wal());
+    dirs.add(quarantine());
+    dirs.add(config());
+    dirs.add(state());
+    return dirs;
+  }
+
+  public Path path(TaskName name) {
+    return dir(name.state()).resolve(name.fileName());
+  }
+
+  public Path terminal(TaskState state, String id) {
+    return path(new TaskName.Terminal(state, id));
+  }
+
+  /** The result record of one attempt: {@code results/<id>~<attempt>.json}. */
+  public Path result(String id, int attempt) {
+    return results().resolve(Require.id(id, "id") + "~" + attempt + ".json");
+  }
+
+  /**
+   * Where a worker keeps a result it could not publish because the attempt was already decided (its
+   * claim was requeued): {@code results/<id>~<attempt>~<worker>~<incarnation>.stale.json}.
+   */
+  public Path staleResult(String id, int attempt, String worker, long incarnation) {
+    return results()
+        .resolve(
+            Require.id(id, "id")
+                + "~"
+                + attempt
+                + "~"
+                + Require.id(worker, "worker")
+                + "~"
+                + incarnation
+                + ".stale.json");
+  }
+
+  /** Captured stdout of one attempt: {@code logs/<id>~<attempt>.out}. */
+  public Path stdoutLog(String id, int attempt) {
+    return logs().resolve(Require.id(id, "id") + "~" + attempt + ".out");
+  }
+
+  /** Captured stderr of one attempt: {@code logs/<id>~<attempt>.err}. */
+  public Path stderrLog(String id, int attempt) {
+    return logs().resolve(Require.id(id, "id") + "~" + attempt + ".err");
+  }
+
+  /** A path inside the spool, relative to the root, with {@code /} separators (as in records). */
+  public String relative(Path p) {
+    return root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
+  }
+
+  public Path heartbeat(String worker) {
+    return heartbeats().resolve(Require.id(worker, "worker") + ".json");
+  }
+
+  public Path cancelRequest(String taskId) {
+    return control().resolve("cancel~" + Require.id(taskId, "task_id") + ".json");
+  }
+
+  public Path drainRequest(String worker) {
+    return control().resolve("drain~" + Require.id(worker, "worker_id") + ".json");
+  }
+
+  /** Parses a file name found in {@code state}'s directory; empty if it breaks the grammar. */
+  public Optional<TaskName> parse(TaskState state, String fileName) {
+    return TaskName.parse(state, fileName);
+  }
+
+  /**
+   * Creates the spool, or checks an existing one. Idempotent. Refuses a non-empty directory that is
+   * not a spool, so {@code spool init ~} cannot litter a home directory.
+   *
+   * @throws SpoolFormatException if the directory is not empty and not a spool, or a spool of an
+   *     unknown major version
+   */
+  public static SpoolLayout create(Path root, Instant now)
+      throws IOException, SpoolFormatException {
+    SpoolLayout layout = new SpoolLayout(root);
+    Files.createDirectories(layout.root);
+    if (!Files.exists(layout.meta(), LinkOption.NOFOLLOW_LINKS)) {
+      try (var entries = Files.list(layout.root)) {
+        if (entries.findAny().isPresent()) {
+          throw new SpoolFormatException(
+              layout.root
+                  + " is not empty and has no "
+                  + META_FILE
+                  + ": refusing to make it a spool");
+        }
+      }
+    } else {
+      layout.readMeta();
+    }
+    for (Path d : layout.directories()) {
+      Files.createDirectories(d);
+    }
+    if (!Files.exists(layout.meta(), LinkOption.NOFOLLOW_LINKS)) {
+      AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+      files.publishIfAbsent(layout.meta(), SpoolJson.writePretty(SpoolMeta.current(now)));
+      files.syncDir(layout.root);
+    }
+    return layout;
+  }
+
+  /**
+   * Opens an existing spool: checks {@code spool.json} and that every directory exists.
+   *
+   * @throws SpoolFormatException naming what is wrong (missing, unknown version, missing dir)
+   */
+  public static SpoolLayout open(Path root) throws IOException, SpoolFormatException {
+    SpoolLayout layout = new SpoolLayout(root);
+    layout.readMeta();
+    for (Path d : layout.directories()) {
+      if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+        throw new SpoolFormatException(
+            "spool "
+                + layout.root
+                + " is incomplete: "
+                + d.getFileName()
+                + "/ is missing (run spool init)");
+      }
+    }
+    return layout;
+  }
+
+  private SpoolMeta readMeta() throws IOException, SpoolFormatException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(meta());
+    } catch (NoSuchFileException e) {
+      throw new SpoolFormatException(
+          root + " is not a spool: " + META_FILE + " is missing (create one with spool init)");
+    }
+    SpoolMeta meta;
+    try {
+      meta = SpoolJson.read(meta().toString(), bytes, SpoolMeta.class);
+    } catch (InvalidInputException e) {
+      throw new SpoolFormatException(e.getMessage());
+    }
+    if (meta.major() != SpoolMeta.MAJOR) {
+      throw new SpoolFormatException(
+          "spool "
+              + root
+              + " has format version "
+              + meta.version()
+              + "; this program reads version "
+              + SpoolMeta.MAJOR
+              + ".x (it writes "
+              + SpoolMeta.CURRENT
+              + ")");
+    }
+    return meta;
+  }
+
+  /**
+   * Checks that {@code tmp/} and every directory a file is renamed into are on one file system;
+   * across file systems rename is a copy and not atomic.
+   *
+   * @return a description of the first directory on another file system, if any
+   */
+  public Optional<String> checkOneFileSystem() throws IOException {
+    Object dev = Files.getAttribute(tmp(), "unix:dev", LinkOption.NOFOLLOW_LINKS);
+    for (Path d : directories()) {
+      Object other = Files.getAttribute(d, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      if (!dev.equals(other)) {
+        return Optional.of(
+            d
+                + " is on another file system than "
+                + tmp()
+                + ": renames between them are not atomic");
+      }
+    }
+    return Optional.empty();
+  }
+}
