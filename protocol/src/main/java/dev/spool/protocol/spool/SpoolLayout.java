@@ -130,6 +130,11 @@ public final class SpoolLayout {
                 + ".stale.json");
   }
 
+  /** Why a task ended in dead/ or cancelled/: {@code results/<id>~end.json}. */
+  public Path endNote(String id) {
+    return results().resolve(Require.id(id, "id") + "~end.json");
+  }
+
   /** Captured stdout of one attempt: {@code logs/<id>~<attempt>.out}. */
   public Path stdoutLog(String id, int attempt) {
     return logs().resolve(Require.id(id, "id") + "~" + attempt + ".out");

@@ -29,7 +29,13 @@ public enum TaskState {
     return terminal;
   }
 
+  @com.fasterxml.jackson.annotation.JsonValue
+  public String code() {
+    return dir;
+  }
+
   /** The state for a code such as {@code pending}, or null. */
+  @com.fasterxml.jackson.annotation.JsonCreator
   public static TaskState ofCode(String code) {
     for (TaskState s : values()) {
       if (s.dir.equals(code)) {
