@@ -43,6 +43,11 @@ public final class SpoolJson {
 
   private static final ObjectMapper MAPPER = build(false);
   private static final ObjectMapper PRETTY = build(true);
+  private static final ObjectMapper OUTPUT =
+      build(true)
+          .setDefaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
 
   private SpoolJson() {}
 
@@ -132,6 +137,18 @@ public final class SpoolJson {
   public static byte[] writePretty(Object value) {
     try {
       return PRETTY.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Encodes indented for the CLI's {@code --json} and reports: empty lists stay, and map entries
+   * with null values are written as {@code null}, so scripts always find every documented key.
+   */
+  public static byte[] writeOutput(Object value) {
+    try {
+      return OUTPUT.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
     }

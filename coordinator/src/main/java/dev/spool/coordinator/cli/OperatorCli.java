@@ -1,0 +1,25 @@
+package dev.spool.coordinator.cli;
+
+import java.time.Clock;
+import picocli.CommandLine;
+
+/**
+ * The operator subcommands of {@code spool}. The distribution's main class adds the daemons ({@code
+ * worker}, {@code coordinator}) to the same command line.
+ *
+ * <p>Exit codes: 0 ok; 1 a task failed, was not found or a check failed; 2 usage; 124 a wait timed
+ * out.
+ */
+public final class OperatorCli {
+  private OperatorCli() {}
+
+  /** Adds every operator subcommand to {@code root}. */
+  public static CommandLine addTo(CommandLine root, Clock clock) {
+    root.addSubcommand(new InitCommand(clock));
+    root.addSubcommand(new SubmitCommand(clock));
+    root.addSubcommand(new StatusCommand(clock));
+    root.addSubcommand(new ShowCommand());
+    root.addSubcommand(new ListCommand());
+    return root;
+  }
+}

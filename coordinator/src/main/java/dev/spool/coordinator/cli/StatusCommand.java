@@ -1,0 +1,86 @@
+package dev.spool.coordinator.cli;
+
+import dev.spool.coordinator.view.SpoolSnapshot;
+import dev.spool.coordinator.view.WorkerView;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskState;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code spool status}: counts per state, the oldest pending task, and the workers. */
+@Command(name = "status", description = "Counts per state, oldest pending task, workers.")
+final class StatusCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Mixin SpoolOptions options;
+
+  private final Clock clock;
+
+  StatusCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SpoolLayout layout = options.open(spec);
+    SpoolSnapshot snap = SpoolSnapshot.read(layout);
+    PrintWriter out = spec.commandLine().getOut();
+    if (options.json) {
+      out.println(new String(SpoolJson.writeOutput(toJson(snap)), StandardCharsets.UTF_8));
+    } else {
+      printTable(out, snap);
+    }
+    out.flush();
+    return 0;
+  }
+
+  Map<String, Object> toJson(SpoolSnapshot snap) {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    for (TaskState s : TaskState.values()) {
+      counts.put(s.code(), snap.counts().get(s));
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("counts", counts);
+    if (snap.oldestPendingEnqueuedMillis().isPresent()) {
+      root.put(
+          "oldest_pending_age_seconds",
+          Math.max(0, clock.millis() - snap.oldestPendingEnqueuedMillis().getAsLong()) / 1000.0);
+    }
+    List<Object> workers = new ArrayList<>();
+    for (WorkerView w : snap.workers()) {
+      workers.add(WorkerJson.of(w));
+    }
+    root.put("workers", workers);
+    return root;
+  }
+
+  private void printTable(PrintWriter out, SpoolSnapshot snap) {
+    for (TaskState s : TaskState.values()) {
+      out.printf("%-10s %d%n", s.code(), snap.counts().get(s));
+    }
+    if (snap.oldestPendingEnqueuedMillis().isPresent()) {
+      out.printf(
+          "oldest pending: %.1f s%n",
+          Math.max(0, clock.millis() - snap.oldestPendingEnqueuedMillis().getAsLong()) / 1000.0);
+    }
+    long alive = snap.workers().stream().filter(WorkerView::alive).count();
+    out.printf("workers: %d alive, %d not%n", alive, snap.workers().size() - alive);
+    for (WorkerView w : snap.workers()) {
+      out.printf(
+          "  %-24s %-5s slots %d/%d  heartbeat %.1fs ago%n",
+          w.heartbeat().workerId(),
+          w.alive() ? "alive" : "dead",
+          w.heartbeat().slotsUsed(),
+          w.heartbeat().slotsTotal(),
+          w.heartbeatAgeMillis() / 1000.0);
+    }
+  }
+}

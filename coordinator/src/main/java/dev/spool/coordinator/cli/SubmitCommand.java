@@ -1,0 +1,189 @@
+package dev.spool.coordinator.cli;
+
+import dev.spool.coordinator.submit.BatchFile;
+import dev.spool.coordinator.submit.SubmitResult;
+import dev.spool.coordinator.submit.Submitter;
+import dev.spool.coordinator.submit.TaskIds;
+import dev.spool.protocol.FieldException;
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.task.Dependency;
+import dev.spool.protocol.task.Task;
+import dev.spool.protocol.task.TaskBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spool submit}: one task from options, or a batch file. Prints the task ids. */
+@Command(
+    name = "submit",
+    description =
+        "Submit a task (spool submit [options] -- ARGV...) or a batch (--file F). Prints the task id(s).")
+final class SubmitCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Mixin SpoolOptions options;
+
+  @Option(
+      names = "--file",
+      paramLabel = "F",
+      description = "A batch: {\"tasks\":[...],\"config\":{...}} or JSON lines.")
+  Path file;
+
+  @Option(names = "--id")
+  String id;
+
+  @Option(names = "--type")
+  String type;
+
+  @Option(names = "--lane")
+  String lane;
+
+  @Option(names = "--model")
+  String model;
+
+  @Option(names = "--priority", description = "0..999, higher first (default 500).")
+  Integer priority;
+
+  @Option(names = "--timeout", converter = DurationParser.class)
+  Duration timeout;
+
+  @Option(names = "--idle-timeout", converter = DurationParser.class)
+  Duration idleTimeout;
+
+  @Option(names = "--queue-timeout", converter = DurationParser.class)
+  Duration queueTimeout;
+
+  @Option(names = "--max-retries")
+  Integer maxRetries;
+
+  @Option(names = "--after", paramLabel = "ID[:ok|any|failed]")
+  List<String> after = new ArrayList<>();
+
+  @Option(names = "--requires", paramLabel = "CAP")
+  List<String> requires = new ArrayList<>();
+
+  @Option(names = "--prefers", paramLabel = "CAP")
+  List<String> prefers = new ArrayList<>();
+
+  @Option(names = "--not-before", paramLabel = "TIME|+DURATION")
+  String notBefore;
+
+  @Option(names = "--key", paramLabel = "IDEMPOTENCY_KEY")
+  String key;
+
+  @Option(names = "--label", paramLabel = "K=V")
+  Map<String, String> labels = Map.of();
+
+  @Option(names = "--env", paramLabel = "K=V")
+  Map<String, String> env = Map.of();
+
+  @Option(
+      names = "--stdin",
+      paramLabel = "FILE|-",
+      description = "Deliver this file (or standard input) on the task's stdin.")
+  String stdin;
+
+  @Option(names = "--group")
+  String group;
+
+  @CommandLine.Parameters(paramLabel = "ARGV", description = "The command, after --.")
+  List<String> argv = new ArrayList<>();
+
+  private final Clock clock;
+
+  SubmitCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    SpoolLayout layout = options.open(spec);
+    Submitter submitter = new Submitter(layout, SpoolOptions.files(layout), clock);
+    TaskIds ids = new TaskIds(clock, new SecureRandom());
+    List<Task> tasks;
+    try {
+      tasks =
+          file != null
+              ? BatchFile.parse(
+                      file.toString(), Files.readAllBytes(file), ids::next, clock.instant())
+                  .tasks()
+              : List.of(single(ids));
+    } catch (InvalidInputException e) {
+      spec.commandLine().getErr().println("spool submit: " + e.getMessage());
+      return 2;
+    } catch (FieldException e) {
+      spec.commandLine()
+          .getErr()
+          .println("spool submit: option for field '" + e.field() + "': " + e.reason());
+      return 2;
+    }
+    StringBuilder out = new StringBuilder();
+    for (Task t : tasks) {
+      SubmitResult r = submitter.submit(t);
+      out.append(r.id()).append('\n');
+    }
+    spec.commandLine().getOut().print(out);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  private Task single(TaskIds ids) throws IOException {
+    TaskBuilder b =
+        Task.builder(id != null ? id : ids.next()).createdAt(clock.instant()).argv(argv);
+    b.type(type)
+        .lane(lane)
+        .model(model)
+        .priority(priority)
+        .timeout(timeout)
+        .idleTimeout(idleTimeout);
+    b.queueTimeout(queueTimeout).maxRetries(maxRetries).idempotencyKey(key).group(group);
+    for (String a : after) {
+      b.dependsOn(Dependency.parse(a));
+    }
+    requires.forEach(b::requires);
+    prefers.forEach(b::prefers);
+    labels.forEach(b::label);
+    env.forEach(b::env);
+    if (notBefore != null) {
+      b.notBefore(notBefore(notBefore));
+    }
+    if (stdin != null) {
+      b.stdin(readStdin(stdin));
+    }
+    return b.build();
+  }
+
+  private Instant notBefore(String text) {
+    if (text.startsWith("+")) {
+      return clock.instant().plus(DurationParser.parse(text.substring(1)));
+    }
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--not-before: '" + text + "' is neither an ISO-8601 instant nor +DURATION");
+    }
+  }
+
+  private static String readStdin(String from) throws IOException {
+    if ("-".equals(from)) {
+      InputStream in = System.in;
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return Files.readString(Path.of(from), StandardCharsets.UTF_8);
+  }
+}

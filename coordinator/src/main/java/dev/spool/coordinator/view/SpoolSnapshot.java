@@ -1,0 +1,131 @@
+package dev.spool.coordinator.view;
+
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.fs.SafeFiles;
+import dev.spool.protocol.heartbeat.Heartbeat;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Counts per state, the oldest pending task and the workers, read from the spool in one pass per
+ * directory. Costs one directory listing per state (no file is opened except heartbeats).
+ */
+public final class SpoolSnapshot {
+  /** Default for judging a heartbeat stale when no coordinator is there to watch sequences. */
+  public static final Duration DEAD_AFTER = Duration.ofSeconds(15);
+
+  private final Map<TaskState, Long> counts;
+  private final OptionalLong oldestPendingEnqueuedMillis;
+  private final List<WorkerView> workers;
+
+  private SpoolSnapshot(
+      Map<TaskState, Long> counts, OptionalLong oldest, List<WorkerView> workers) {
+    this.counts = counts;
+    this.oldestPendingEnqueuedMillis = oldest;
+    this.workers = workers;
+  }
+
+  public Map<TaskState, Long> counts() {
+    return counts;
+  }
+
+  /**
+   * Enqueue time (epoch ms, from the pending name) of the first task in dispatch order's age basis.
+   */
+  public OptionalLong oldestPendingEnqueuedMillis() {
+    return oldestPendingEnqueuedMillis;
+  }
+
+  public List<WorkerView> workers() {
+    return workers;
+  }
+
+  public static SpoolSnapshot read(SpoolLayout layout) throws IOException {
+    Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+    long oldest = Long.MAX_VALUE;
+    for (TaskState s : TaskState.values()) {
+      long n = 0;
+      try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.dir(s))) {
+        for (Path p : dir) {
+          String name = p.getFileName().toString();
+          if (name.startsWith(".")) {
+            continue;
+          }
+          n++;
+          if (s == TaskState.PENDING) {
+            var parsed = layout.parse(s, name);
+            if (parsed.isPresent()) {
+              oldest = Math.min(oldest, ((TaskName.Pending) parsed.get()).enqueuedMillis());
+            }
+          }
+        }
+      }
+      counts.put(s, n);
+    }
+    return new SpoolSnapshot(
+        counts,
+        oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest),
+        workers(layout));
+  }
+
+  private static List<WorkerView> workers(SpoolLayout layout) throws IOException {
+    long now = fileSystemNow(layout);
+    List<WorkerView> out = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.heartbeats(), "*.json")) {
+      for (Path p : dir) {
+        try {
+          if (SafeFiles.unsafeReason(p, SpoolJson.MAX_DOCUMENT_BYTES).isPresent()) {
+            continue;
+          }
+          long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+          Heartbeat hb =
+              SpoolJson.read(
+                  layout.relative(p),
+                  SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
+                  Heartbeat.class);
+          long age = Math.max(0, now - mtime);
+          boolean alive = !hb.stopped() && age < DEAD_AFTER.toMillis();
+          out.add(new WorkerView(hb, age, alive));
+        } catch (NoSuchFileException | InvalidInputException e) {
+          // Replaced between list and read, or unreadable: a heartbeat is rewritten every few
+          // seconds, so the next look sees it.
+        }
+      }
+    }
+    out.sort((a, b) -> a.heartbeat().workerId().compareTo(b.heartbeat().workerId()));
+    return out;
+  }
+
+  /** The file system's idea of now: the mtime of a probe file created in tmp/. */
+  static long fileSystemNow(SpoolLayout layout) throws IOException {
+    Path probe =
+        layout
+            .tmp()
+            .resolve(
+                ".clock-probe."
+                    + ProcessHandle.current().pid()
+                    + "."
+                    + ThreadLocalRandom.current().nextInt(1 << 30));
+    Files.write(probe, new byte[0]);
+    try {
+      return Files.getLastModifiedTime(probe).toMillis();
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+}
