@@ -20,6 +20,10 @@ public final class OperatorCli {
     root.addSubcommand(new StatusCommand(clock));
     root.addSubcommand(new ShowCommand());
     root.addSubcommand(new ListCommand());
+    root.addSubcommand(new TaskActionCommand.Cancel(clock));
+    root.addSubcommand(new TaskActionCommand.Hold(clock));
+    root.addSubcommand(new TaskActionCommand.Release(clock));
+    root.addSubcommand(new TaskActionCommand.Retry(clock));
     return root;
   }
 }
