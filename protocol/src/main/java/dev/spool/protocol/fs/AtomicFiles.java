@@ -31,7 +31,7 @@ public final class AtomicFiles {
     return ops;
   }
 
-  /** Writes {@code target}, replacing any existing file (heartbeats, the lease, spool.json). */
+  /** Writes {@code target}, replacing any existing file (heartbeats, the lease, end notes). */
   public void replace(Path target, byte[] data) throws IOException {
     Path tmp = stage(target, data);
     try {

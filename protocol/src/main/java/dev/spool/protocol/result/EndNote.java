@@ -1,5 +1,6 @@
 package dev.spool.protocol.result;
 
+import dev.spool.protocol.FieldException;
 import dev.spool.protocol.Require;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
@@ -23,8 +24,18 @@ public record EndNote(
     String message) {
   public EndNote {
     schemaVersion = schemaVersion == null ? 1 : schemaVersion;
+    if (schemaVersion != 1) {
+      throw new FieldException(
+          "schema_version", "end note schema " + schemaVersion + " is not supported");
+    }
     Require.id(taskId, "task_id");
     Require.nonNull(state, "state");
+    if (state != TaskState.DEAD && state != TaskState.CANCELLED) {
+      throw new FieldException("state", "must be dead or cancelled (got " + state.code() + ")");
+    }
+    if (dependency != null) {
+      Require.id(dependency, "dependency");
+    }
     Require.nonNull(reason, "reason");
   }
 }

@@ -60,7 +60,7 @@ public sealed interface Outcome {
   record Failed(Integer exitCode, Integer signal) implements Outcome {
     public Failed {
       if (exitCode == null && signal == null) {
-        throw new FieldException("outcome.exit_code", "a failed outcome needs exit_code or signal");
+        throw new FieldException("exit_code", "a failed outcome needs exit_code or signal");
       }
     }
 
@@ -100,7 +100,7 @@ public sealed interface Outcome {
    */
   record LaunchFailed(String message, Boolean fatal) implements Outcome {
     public LaunchFailed {
-      Require.nonNull(message, "outcome.message");
+      Require.nonNull(message, "message");
       fatal = fatal != null && fatal;
     }
 

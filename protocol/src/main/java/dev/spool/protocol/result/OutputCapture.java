@@ -5,7 +5,7 @@ import dev.spool.protocol.Require;
 /**
  * One captured stream of an attempt.
  *
- * @param path the log file, relative to the spool root (e.g. {@code logs/a1/t-1~1.stdout})
+ * @param path the log file, relative to the spool root (e.g. {@code logs/t-1~1.out})
  * @param bytes bytes the process wrote (counting what was cut)
  * @param truncated true when the output passed the cap and the file holds only the first part
  */

@@ -61,8 +61,11 @@ public final class Quarantine {
     try {
       files.ops().rename(entry, target);
     } catch (NoSuchFileException e) {
-      files.ops().deleteIfExists(reasonFile);
-      return null;
+      // Over NFS the rename may have happened and its reply been lost: then it is ours.
+      if (!(files.ops().exists(target) && !files.ops().exists(entry))) {
+        files.ops().deleteIfExists(reasonFile);
+        return null;
+      }
     }
     files.syncDir(layout.quarantine());
     return target;

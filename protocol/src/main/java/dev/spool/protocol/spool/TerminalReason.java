@@ -2,7 +2,6 @@ package dev.spool.protocol.spool;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.spool.protocol.FieldException;
 
 /** Stable codes that say why a task reached dead/, cancelled/ or done/. Never renamed. */
 public enum TerminalReason {
@@ -34,6 +33,7 @@ public enum TerminalReason {
         return r;
       }
     }
-    throw new FieldException("reason", "unknown terminal reason " + code);
+    throw new IllegalArgumentException(
+        "unknown terminal reason " + dev.spool.protocol.Require.quoteShort(code));
   }
 }

@@ -37,7 +37,11 @@ public enum Condition {
       case "failed":
         return FAILURE;
       default:
-        throw new FieldException("condition", "must be success, any or failure (got " + text + ")");
+        throw new FieldException(
+            "condition",
+            "must be success, any or failure (got "
+                + dev.spool.protocol.Require.quoteShort(text)
+                + ")");
     }
   }
 }
