@@ -71,7 +71,7 @@ public sealed interface Outcome {
   }
 
   /** The hard timeout fired and the worker stopped the process tree. */
-  record TimedOut(Long timeoutMillis) implements Outcome {
+  record TimedOut(java.time.Duration timeout) implements Outcome {
     @Override
     public Kind kind() {
       return Kind.TIMED_OUT;
@@ -79,7 +79,7 @@ public sealed interface Outcome {
   }
 
   /** No output for the idle timeout; the worker stopped the process tree. */
-  record IdleTimedOut(Long idleTimeoutMillis) implements Outcome {
+  record IdleTimedOut(java.time.Duration idleTimeout) implements Outcome {
     @Override
     public Kind kind() {
       return Kind.IDLE_TIMED_OUT;
