@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite uses, when they are missing. Safe to run again.
+# Tests that need a tool which is still missing (no root, no network) skip with a printed reason.
+set -uo pipefail
+
+need=()
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "test-deps: not root; cannot install ${need[*]} (the tests that need them will skip)" >&2
+  exit 0
+fi
+echo "test-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+timeout 600 apt-get update -qq >/dev/null 2>&1 || true
+timeout 900 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+  || echo "test-deps: could not install ${need[*]} (the tests that need them will skip)" >&2
+exit 0
