@@ -24,6 +24,11 @@ public final class OperatorCli {
     root.addSubcommand(new TaskActionCommand.Hold(clock));
     root.addSubcommand(new TaskActionCommand.Release(clock));
     root.addSubcommand(new TaskActionCommand.Retry(clock));
+    root.addSubcommand(new WaitCommand());
+    root.addSubcommand(new LogsCommand());
+    root.addSubcommand(new WorkersCommand());
+    root.addSubcommand(new DrainCommand(clock));
+    root.addSubcommand(new ReportCommand());
     return root;
   }
 }
