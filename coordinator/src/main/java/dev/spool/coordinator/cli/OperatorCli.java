@@ -29,6 +29,8 @@ public final class OperatorCli {
     root.addSubcommand(new WorkersCommand());
     root.addSubcommand(new DrainCommand(clock));
     root.addSubcommand(new ReportCommand());
+    root.addSubcommand(new FsckCommand(clock));
+    root.addSubcommand(new PurgeCommand());
     return root;
   }
 }

@@ -1,6 +1,7 @@
 package dev.spool.coordinator.view;
 
 import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.fs.FileSystemClock;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.json.SpoolJson;
@@ -10,7 +11,6 @@ import dev.spool.protocol.spool.TaskState;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Counts per state, the oldest pending task and the workers, read from the spool in one pass per
@@ -84,7 +83,7 @@ public final class SpoolSnapshot {
   }
 
   private static List<WorkerView> workers(SpoolLayout layout) throws IOException {
-    long now = fileSystemNow(layout);
+    long now = FileSystemClock.nowMillis(layout.tmp());
     List<WorkerView> out = new ArrayList<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.heartbeats(), "*.json")) {
       for (Path p : dir) {
@@ -92,7 +91,7 @@ public final class SpoolSnapshot {
           if (SafeFiles.unsafeReason(p, SpoolJson.MAX_DOCUMENT_BYTES).isPresent()) {
             continue;
           }
-          long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+          long mtime = FileSystemClock.mtimeMillis(p);
           Heartbeat hb =
               SpoolJson.read(
                   layout.relative(p),
@@ -109,23 +108,5 @@ public final class SpoolSnapshot {
     }
     out.sort((a, b) -> a.heartbeat().workerId().compareTo(b.heartbeat().workerId()));
     return out;
-  }
-
-  /** The file system's idea of now: the mtime of a probe file created in tmp/. */
-  static long fileSystemNow(SpoolLayout layout) throws IOException {
-    Path probe =
-        layout
-            .tmp()
-            .resolve(
-                ".clock-probe."
-                    + ProcessHandle.current().pid()
-                    + "."
-                    + ThreadLocalRandom.current().nextInt(1 << 30));
-    Files.write(probe, new byte[0]);
-    try {
-      return Files.getLastModifiedTime(probe).toMillis();
-    } finally {
-      Files.deleteIfExists(probe);
-    }
   }
 }
