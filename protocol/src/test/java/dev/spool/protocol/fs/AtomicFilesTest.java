@@ -93,6 +93,19 @@ class AtomicFilesTest {
   }
 
   @Test
+  void anErrorWhileCheckingALostLinkReplyLeavesNoDebris() throws Exception {
+    Path target = Files.writeString(out.resolve("r~1.json"), "theirs");
+    FaultyFileOps ops = FaultyFileOps.over(FileOps.real()).failNth(Op.IS_SAME_FILE, 1).build();
+    AtomicFiles files = new AtomicFiles(ops, tmp, true);
+
+    assertThrows(IOException.class, () -> files.publishIfAbsent(target, OURS));
+
+    assertEquals(1, ops.fired());
+    assertEquals("theirs", Files.readString(target));
+    assertEquals(List.of(), list(tmp));
+  }
+
+  @Test
   void fsyncFailurePropagatesAndPublishesNothing() throws Exception {
     FaultyFileOps ops =
         FaultyFileOps.over(FileOps.real()).fail(Op.FSYNC_FILE, FaultyFileOps.anyPath()).build();
