@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * claims-N.txt} and its lost races to {@code lost-N.txt}. Exits on its own if its deadline passes
  * or its parent (the test JVM) dies, so a broken run cannot leave it behind.
  *
- * <p>Arguments: spool root, barrier dir, N, batch size, fsync (true/false), deadline seconds.
+ * <p>Arguments: spool root, barrier dir, N, batch size, fsync (true/false), deadline seconds, the
+ * position in each batch to start claiming from (0: strictly in name order).
  */
 final class ClaimRaceChild {
   private final SpoolLayout layout;
@@ -47,7 +48,7 @@ final class ClaimRaceChild {
     Files.createFile(barrier.resolve("ready-" + n));
     child.awaitGo(barrier.resolve("go"));
     List<String> won = new ArrayList<>();
-    long lost = child.claimAll("w" + n, batch, won);
+    long lost = child.claimAll("w" + n, batch, Integer.parseInt(args[6]), won);
     writeAtomically(barrier, "claims-" + n + ".txt", String.join("\n", won));
     writeAtomically(barrier, "lost-" + n + ".txt", Long.toString(lost));
   }
@@ -59,13 +60,17 @@ final class ClaimRaceChild {
     }
   }
 
-  /** Claims until pending/ is empty; returns the number of lost races. */
-  private long claimAll(String worker, int batch, List<String> won) throws IOException {
+  /**
+   * Claims until pending/ is empty, trying each batch from position {@code start} on (wrapping);
+   * returns the number of lost races.
+   */
+  private long claimAll(String worker, int batch, int start, List<String> won) throws IOException {
     long lost = 0;
     for (List<TaskName.Pending> next = firstPending(batch);
         !next.isEmpty();
         next = firstPending(batch)) {
-      for (TaskName.Pending p : next) {
+      for (int i = 0; i < next.size(); i++) {
+        TaskName.Pending p = next.get((start + i) % next.size());
         if (moves.tryClaim(p, worker, 1).isPresent()) {
           won.add(p.id());
         } else {

@@ -26,8 +26,13 @@ final class ClaimRaceChildren implements AutoCloseable {
     this.barrier = barrier;
   }
 
+  /**
+   * Starts {@code count} contenders. With {@code spread}, contender N starts each batch at position
+   * N * batch / count instead of at its first name, so contenders collide less.
+   */
   static ClaimRaceChildren start(
-      SpoolLayout layout, Path barrier, int count, int batch, boolean fsync) throws IOException {
+      SpoolLayout layout, Path barrier, int count, int batch, boolean fsync, boolean spread)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     ClaimRaceChildren children = new ClaimRaceChildren(barrier);
     try {
@@ -46,7 +51,8 @@ final class ClaimRaceChildren implements AutoCloseable {
                 Integer.toString(n),
                 Integer.toString(batch),
                 Boolean.toString(fsync),
-                Long.toString(CHILD_DEADLINE_SECONDS));
+                Long.toString(CHILD_DEADLINE_SECONDS),
+                Integer.toString(spread ? n * batch / count : 0));
         pb.redirectOutput(barrier.resolve("out-" + n + ".log").toFile());
         pb.redirectError(barrier.resolve("err-" + n + ".log").toFile());
         children.processes.add(pb.start());

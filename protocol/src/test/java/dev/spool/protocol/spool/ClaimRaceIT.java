@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * until the last contender exited) and the lost races per claim.
  *
  * <p>{@code -Dspool.claimRace.fsync=false} measures the race without directory fsyncs; {@code
- * -Dspool.claimRace.batch=N} changes how many names a contender takes per listing (default 64).
+ * -Dspool.claimRace.batch=N} changes how many names a contender takes per listing (default 64);
+ * {@code -Dspool.claimRace.spread=true} makes each contender start its batch at a different
+ * position instead of all trying the same first name.
  */
 @Timeout(180)
 class ClaimRaceIT {
@@ -49,9 +51,10 @@ class ClaimRaceIT {
     Path barrier = Files.createDirectory(dir.resolve("barrier"));
     boolean fsync = Boolean.parseBoolean(System.getProperty("spool.claimRace.fsync", "true"));
     int batch = Integer.getInteger("spool.claimRace.batch", 64);
+    boolean spread = Boolean.getBoolean("spool.claimRace.spread");
     long nanos;
     try (ClaimRaceChildren children =
-        ClaimRaceChildren.start(layout, barrier, CHILDREN, batch, fsync)) {
+        ClaimRaceChildren.start(layout, barrier, CHILDREN, batch, fsync, spread)) {
       children.awaitReady(Duration.ofSeconds(90));
       long go = System.nanoTime();
       Files.createFile(barrier.resolve("go"));
@@ -63,7 +66,8 @@ class ClaimRaceIT {
     assertEquals(ids, tally.winner().keySet(), "the union of all claims is every task");
     assertEquals(tally.winner(), claimedOnDisk(layout), "claimed/ holds the reported claims");
     assertEquals(List.of(), names(layout.dir(TaskState.PENDING)), "pending/ is drained");
-    report(reporter, nanos, tally, fsync, batch);
+    report(
+        reporter, nanos, tally, String.format("batch=%d fsync=%s spread=%s", batch, fsync, spread));
   }
 
   /** What the contenders reported: task id to winning worker, lost races, claims per contender. */
@@ -113,18 +117,17 @@ class ClaimRaceIT {
     return byId;
   }
 
-  private static void report(
-      TestReporter reporter, long nanos, Tally tally, boolean fsync, int batch) throws IOException {
+  private static void report(TestReporter reporter, long nanos, Tally tally, String settings)
+      throws IOException {
     double seconds = nanos / 1e9;
     String line =
         String.format(
-            "claim-race at=%s tasks=%d children=%d batch=%d fsync=%s wall_s=%.3f claims_per_s=%.0f"
+            "claim-race at=%s tasks=%d children=%d %s wall_s=%.3f claims_per_s=%.0f"
                 + " lost_races_per_claim=%.2f claims_per_child=%s",
             Instant.now(),
             TASKS,
             CHILDREN,
-            batch,
-            fsync,
+            settings,
             seconds,
             TASKS / seconds,
             (double) tally.lost() / TASKS,
