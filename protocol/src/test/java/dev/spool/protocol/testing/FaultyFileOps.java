@@ -169,10 +169,12 @@ public final class FaultyFileOps implements FileOps {
       }
     }
 
+    /** Every matching call. */
     public static Calls every() {
       return new Calls(1, Integer.MAX_VALUE);
     }
 
+    /** Only the {@code nth} matching call (1-based). */
     public static Calls only(int nth) {
       return new Calls(nth, 1);
     }
@@ -180,7 +182,10 @@ public final class FaultyFileOps implements FileOps {
 
   /** What a rule does when it fires. */
   public sealed interface Fault {
-    /** Throws an IOException with this message before the call does anything. */
+    /**
+     * Throws an IOException with this message instead of performing the call; for FSYNC_FILE the
+     * data is written and the force is what fails.
+     */
     record Fail(String message) implements Fault {}
 
     /**
@@ -190,7 +195,13 @@ public final class FaultyFileOps implements FileOps {
     record LostReply() implements Fault {}
 
     /** writeNew writes the first {@code afterBytes} bytes, then fails with ENOSPC. */
-    record DiskFull(int afterBytes) implements Fault {}
+    record DiskFull(int afterBytes) implements Fault {
+      public DiskFull {
+        if (afterBytes < 0) {
+          throw new IllegalArgumentException("after_bytes must be >= 0: " + afterBytes);
+        }
+      }
+    }
   }
 
   private static final class Rule {
