@@ -53,21 +53,26 @@ public final class AtomicFiles {
   public boolean publishIfAbsent(Path target, byte[] data) throws IOException {
     Path tmp = stage(target, data);
     try {
+      if (!linkOrRecogniseOurs(target, tmp)) {
+        return false;
+      }
+    } finally {
+      // On every path, also when the lost-reply check throws: no temp file is left in tmp/.
+      ops.deleteIfExists(tmp);
+    }
+    syncDir(target.getParent());
+    return true;
+  }
+
+  private boolean linkOrRecogniseOurs(Path target, Path tmp) throws IOException {
+    try {
       ops.link(target, tmp);
+      return true;
     } catch (FileAlreadyExistsException e) {
       // Over NFS a retransmitted link can report EEXIST after it succeeded: it is ours if the
       // existing name is our own temp file's inode.
-      if (!ops.isSameFile(target, tmp)) {
-        ops.deleteIfExists(tmp);
-        return false;
-      }
-    } catch (IOException e) {
-      ops.deleteIfExists(tmp);
-      throw e;
+      return ops.isSameFile(target, tmp);
     }
-    ops.deleteIfExists(tmp);
-    syncDir(target.getParent());
-    return true;
   }
 
   /** Fsyncs a directory, unless this instance was built without fsync. */

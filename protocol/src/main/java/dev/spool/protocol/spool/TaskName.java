@@ -144,6 +144,12 @@ public sealed interface TaskName
     if (!fileName.endsWith(".json") || fileName.startsWith(".")) {
       return Optional.empty();
     }
+    // Only the canonical spelling is in the grammar: "~01" parses to attempt 1, whose path ends in
+    // "~1", so no rename could ever move that file and it would look claimable forever.
+    return parseFields(state, fileName).filter(n -> n.fileName().equals(fileName));
+  }
+
+  private static Optional<TaskName> parseFields(TaskState state, String fileName) {
     String[] f = fileName.substring(0, fileName.length() - 5).split("~", -1);
     try {
       switch (state) {
@@ -179,7 +185,8 @@ public sealed interface TaskName
   }
 
   private static long digitsLong(String s) {
-    if (s.isEmpty() || s.length() > 18) {
+    // 19 digits: every incarnation a Claimed accepts (up to Long.MAX_VALUE) must parse back.
+    if (s.isEmpty() || s.length() > 19) {
       throw new IllegalArgumentException("not a number");
     }
     long v = 0;
@@ -188,7 +195,11 @@ public sealed interface TaskName
       if (c < '0' || c > '9') {
         throw new IllegalArgumentException("not a number");
       }
-      v = v * 10 + (c - '0');
+      try {
+        v = Math.addExact(Math.multiplyExact(v, 10), c - '0');
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("not a number", e);
+      }
     }
     return v;
   }
