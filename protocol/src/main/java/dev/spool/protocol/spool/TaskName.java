@@ -134,13 +134,6 @@ public sealed interface TaskName
    * the grammar (a dot-file, a hand-dropped {@code mytask.json}, debris).
    */
   static Optional<TaskName> parse(TaskState state, String fileName) {
-    Optional<TaskName> parsed = parseFields(state, fileName);
-    // Only canonical names count: "~01.json" would parse as attempt 1 but format as "~1.json",
-    // and a claim of the formatted name would rename a file that does not exist, forever.
-    return parsed.filter(n -> n.fileName().equals(fileName));
-  }
-
-  private static Optional<TaskName> parseFields(TaskState state, String fileName) {
     if (!fileName.endsWith(".json") || fileName.startsWith(".")) {
       return Optional.empty();
     }
