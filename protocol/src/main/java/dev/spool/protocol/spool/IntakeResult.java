@@ -55,10 +55,11 @@ public sealed interface IntakeResult
   record Unsettled() implements IntakeResult {}
 
   /**
-   * A hand-dropped file held a valid task and was renamed to its grammar name {@code newName} in
-   * {@code pending/}; the next scan accepts it there.
+   * A hand-dropped file held a valid task and was renamed to its grammar name {@code newName}: in
+   * {@code pending/} (the next scan accepts it there), or, by the submit rules, in {@code blocked/}
+   * when it has dependencies or {@code scheduled/} when its {@code not_before} is in the future.
    */
-  record Renamed(TaskName.Pending newName) implements IntakeResult {
+  record Renamed(TaskName newName) implements IntakeResult {
     public Renamed {
       Objects.requireNonNull(newName, "newName");
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -45,13 +46,15 @@ import java.util.function.LongSupplier;
  *       been seen unchanged (size, mtime, ctime, inode) on two looks at least the settle time apart
  *       on the caller's monotonic ticker (default {@link #DEFAULT_SETTLE}); until then the answer
  *       is {@link IntakeResult.Unsettled}. Then it is read: invalid content is quarantined with the
- *       reason; a valid task is renamed, in one atomic rename, to {@code pending/} under its
- *       grammar name (priority from the task, enqueue time = the clock's now, attempt 1): {@link
- *       IntakeResult.Renamed}. A file without an {@code id} is quarantined ({@code field 'id' is
- *       required}): an id is the task's identity in every later name, result and log, so the system
- *       never invents one for a file it did not write. A task whose id already names a terminal
- *       task or an attempt-1 result is quarantined too. A UTF-8 byte order mark is accepted (the
- *       codec skips it).
+ *       reason; a valid task is renamed, in one atomic rename, to its grammar name by the submit
+ *       rules: {@code blocked/ID~1.json} if it has {@code depends_on}, else {@code scheduled/} due
+ *       at {@code not_before} if that is in the future, else {@code pending/} (priority from the
+ *       task, enqueue time = the clock's now, attempt 1): {@link IntakeResult.Renamed}. Dropping a
+ *       file into pending/ is a submit, so it must not skip its dependencies. A file without an
+ *       {@code id} is quarantined ({@code field 'id' is required}): an id is the task's identity in
+ *       every later name, result and log, so the system never invents one for a file it did not
+ *       write. A task whose id already names a terminal task or an attempt-1 result is quarantined
+ *       too. A UTF-8 byte order mark is accepted (the codec skips it).
  * </ol>
  *
  * <p>Why a rename and not a rewrite of the hand-dropped file: a worker and the coordinator may both
@@ -74,6 +77,9 @@ public final class PendingIntake {
 
   /** The longest pending grammar name: 3 + 1 + 13 + 1 + 128 (id) + 1 + 7 (attempt) + 5. */
   public static final int MAX_HAND_DROPPED_NAME_BYTES = 159;
+
+  /** The latest due time the scheduled/ grammar can write (13 digits of epoch millis). */
+  private static final Instant LATEST_DUE = Instant.ofEpochMilli(9_999_999_999_999L);
 
   private final SpoolLayout layout;
   private final AtomicFiles files;
@@ -196,7 +202,13 @@ public final class PendingIntake {
   }
 
   private IntakeResult renameIntoGrammar(Path entry, String name, Task task) throws IOException {
-    TaskName.Pending target = new TaskName.Pending(task.priority(), clock.millis(), task.id(), 1);
+    if (task.notBefore() != null && task.notBefore().isAfter(LATEST_DUE)) {
+      return quarantine(
+          entry,
+          refusal(
+              name, "not_before", "is after " + LATEST_DUE + ", the latest time a name can carry"));
+    }
+    TaskName target = submitName(task);
     Path targetPath = layout.path(target);
     Optional<String> clash = idInUse(task.id(), targetPath);
     if (clash.isPresent()) {
@@ -215,6 +227,17 @@ public final class PendingIntake {
     files.ops().rename(entry, targetPath);
     files.syncDir(targetPath.getParent());
     return new IntakeResult.Renamed(target);
+  }
+
+  /** Where a new task starts (the submit rules); attempt 1. */
+  private TaskName submitName(Task task) {
+    if (!task.dependsOn().isEmpty()) {
+      return new TaskName.Parked(TaskState.BLOCKED, task.id(), 1);
+    }
+    if (task.notBefore() != null && task.notBefore().isAfter(clock.instant())) {
+      return new TaskName.Scheduled(task.notBefore().toEpochMilli(), task.priority(), task.id(), 1);
+    }
+    return new TaskName.Pending(task.priority(), clock.millis(), task.id(), 1);
   }
 
   /**
@@ -245,7 +268,8 @@ public final class PendingIntake {
     }
   }
 
-  private IntakeResult quarantine(Path entry, String reason) throws IOException {
+  private IntakeResult quarantine(Path entry, String rawReason) throws IOException {
+    String reason = printable(rawReason);
     Path where = quarantine.quarantine(entry, reason, detectedBy);
     return where == null
         ? new IntakeResult.Vanished()
@@ -256,6 +280,24 @@ public final class PendingIntake {
   private static String refusal(String name, String field, String reason) {
     String source = "pending/" + Require.quoteShort(name);
     return new InvalidInputException(source, field, reason).getMessage();
+  }
+
+  /**
+   * The reason with each control character written as a backslash, {@code u} and four hex digits:
+   * the codec's messages may quote a value from the file, and callers log the reason, so a terminal
+   * escape in a task file must not reach a log or a terminal.
+   */
+  static String printable(String reason) {
+    StringBuilder sb = new StringBuilder(reason.length());
+    for (int i = 0; i < reason.length(); i++) {
+      char c = reason.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /** Why a name outside the grammar is refused outright, or empty if it may be a user's file. */

@@ -167,6 +167,7 @@ class PendingIntakeCorpusTest {
       throws IOException {
     IntakeResult.Quarantined q = assertInstanceOf(IntakeResult.Quarantined.class, r);
     assertTrue(q.reason().contains(c.fragment()), "reason lacks [" + c.fragment() + "]: " + q);
+    assertTrue(q.reason().chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f), "not printable: " + q);
     if (c.field() == null) {
       assertFalse(q.reason().contains(": field '"), "no single field is to blame: " + q);
     } else if (!c.field().equals(BadTaskCorpus.ANY_FIELD)) {

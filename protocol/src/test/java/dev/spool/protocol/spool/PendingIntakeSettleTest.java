@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class PendingIntakeSettleTest {
     IntakeResult r = intake.intake(entry);
 
     IntakeResult.Renamed renamed = assertInstanceOf(IntakeResult.Renamed.class, r);
-    TaskName.Pending name = renamed.newName();
+    TaskName.Pending name = assertInstanceOf(TaskName.Pending.class, renamed.newName());
     assertEquals(new TaskName.Pending(700, fx.clock.millis(), "job-1", 1), name);
     assertFalse(Files.exists(entry), "the original name is gone");
     Path published = fx.layout.path(name);
@@ -91,7 +92,59 @@ class PendingIntakeSettleTest {
     IntakeResult r = intake.intake(entry);
 
     IntakeResult.Renamed renamed = assertInstanceOf(IntakeResult.Renamed.class, r);
-    assertEquals(Task.DEFAULT_PRIORITY, renamed.newName().priority());
+    TaskName.Pending name = assertInstanceOf(TaskName.Pending.class, renamed.newName());
+    assertEquals(Task.DEFAULT_PRIORITY, name.priority());
+  }
+
+  @Test
+  void taskWithDependenciesIsSubmittedToBlocked() throws Exception {
+    Path entry =
+        fx.write("mytask.json", "{\"id\":\"job-3\",\"argv\":[\"x\"],\"depends_on\":[\"job-1\"]}");
+
+    IntakeResult.Renamed r = assertInstanceOf(IntakeResult.Renamed.class, settledIntake(entry));
+
+    assertEquals(new TaskName.Parked(TaskState.BLOCKED, "job-3", 1), r.newName());
+    assertTrue(Files.exists(fx.layout.path(r.newName())));
+    assertEquals(List.of(), IntakeFixture.names(fx.pending()));
+  }
+
+  @Test
+  void taskNotBeforeAFutureTimeIsSubmittedToScheduled() throws Exception {
+    Instant due = IntakeFixture.START.plus(Duration.ofHours(1));
+    Path entry =
+        fx.write(
+            "mytask.json",
+            "{\"id\":\"job-4\",\"argv\":[\"x\"],\"priority\":900,\"not_before\":\"" + due + "\"}");
+
+    IntakeResult.Renamed r = assertInstanceOf(IntakeResult.Renamed.class, settledIntake(entry));
+
+    assertEquals(new TaskName.Scheduled(due.toEpochMilli(), 900, "job-4", 1), r.newName());
+    assertTrue(Files.exists(fx.layout.path(r.newName())));
+  }
+
+  @Test
+  void taskNotBeforeAPastTimeIsPending() throws Exception {
+    Path entry =
+        fx.write(
+            "mytask.json",
+            "{\"id\":\"job-5\",\"argv\":[\"x\"],\"not_before\":\"2020-01-01T00:00:00Z\"}");
+
+    IntakeResult.Renamed r = assertInstanceOf(IntakeResult.Renamed.class, settledIntake(entry));
+
+    assertEquals(TaskState.PENDING, r.newName().state());
+  }
+
+  @Test
+  void notBeforePastTheGrammarsLastDayIsQuarantined() throws Exception {
+    Path entry =
+        fx.write(
+            "mytask.json",
+            "{\"id\":\"job-6\",\"argv\":[\"x\"],\"not_before\":\"3000-01-01T00:00:00Z\"}");
+
+    IntakeResult r = settledIntake(entry);
+
+    IntakeResult.Quarantined q = assertInstanceOf(IntakeResult.Quarantined.class, r);
+    assertTrue(q.reason().contains("field 'not_before': is after"), q.reason());
   }
 
   @Test
@@ -208,6 +261,13 @@ class PendingIntakeSettleTest {
     assertInstanceOf(IntakeResult.Vanished.class, workers, "the worker lost");
     assertEquals(1, IntakeFixture.names(fx.pending()).size());
     assertEquals(List.of(), IntakeFixture.names(fx.quarantine()));
+  }
+
+  /** Looks once, lets the settle time pass, and looks again. */
+  private IntakeResult settledIntake(Path entry) throws IOException {
+    assertInstanceOf(IntakeResult.Unsettled.class, intake.intake(entry));
+    fx.advance(PendingIntake.DEFAULT_SETTLE);
+    return intake.intake(entry);
   }
 
   private static void append(Path file, String text) throws IOException {
