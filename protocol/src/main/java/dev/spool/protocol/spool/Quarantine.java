@@ -61,8 +61,12 @@ public final class Quarantine {
     try {
       files.ops().rename(entry, target);
     } catch (NoSuchFileException e) {
-      files.ops().deleteIfExists(reasonFile);
-      return null;
+      // Over NFS a retransmitted rename can report ENOENT after it succeeded: then the entry is
+      // in quarantine/ and must keep its reason.
+      if (!(files.ops().exists(target) && !files.ops().exists(entry))) {
+        files.ops().deleteIfExists(reasonFile);
+        return null;
+      }
     }
     files.syncDir(layout.quarantine());
     return target;
