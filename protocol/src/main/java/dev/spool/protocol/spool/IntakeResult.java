@@ -50,7 +50,8 @@ public sealed interface IntakeResult
 
   /**
    * A hand-dropped file (a name outside the grammar) that has not yet been seen unchanged for the
-   * settle time: it may still be being written. It was not read; call again on a later scan.
+   * settle time, or that changed while it was read: it may still be being written. It was left
+   * untouched; call again on a later scan.
    */
   record Unsettled() implements IntakeResult {}
 

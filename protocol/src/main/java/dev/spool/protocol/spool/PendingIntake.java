@@ -91,6 +91,10 @@ public final class PendingIntake {
   private final Quarantine quarantine;
 
   /**
+   * An intake with the default settle time.
+   *
+   * @param files the spool's atomic files; its {@link AtomicFiles#ops()} does every rename
+   * @param clock wall time for enqueue times and reason files
    * @param nanoTicker the observer's monotonic clock in nanoseconds ({@code System::nanoTime})
    * @param detectedBy who is taking the entries in, written to reason files, e.g. {@code worker w1}
    */
