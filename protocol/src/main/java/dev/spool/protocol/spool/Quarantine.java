@@ -61,7 +61,8 @@ public final class Quarantine {
     try {
       files.ops().rename(entry, target);
     } catch (NoSuchFileException e) {
-      // Over NFS the rename may have happened and its reply been lost: then it is ours.
+      // Over NFS a retransmitted rename can report ENOENT after it succeeded: then the entry is
+      // in quarantine/ and must keep its reason.
       if (!(files.ops().exists(target) && !files.ops().exists(entry))) {
         files.ops().deleteIfExists(reasonFile);
         return null;
