@@ -74,6 +74,7 @@ public final class SpoolJson {
             .serializationInclusion(JsonInclude.Include.NON_EMPTY)
             .addModule(new JavaTimeModule())
             .addModule(DurationSeconds.module())
+            .addModule(InstantText.module())
             .build();
     mapper.getFactory().setStreamReadConstraints(limits);
     mapper
@@ -108,7 +109,7 @@ public final class SpoolJson {
       throw new InvalidInputException(
           source, null, "is " + bytes.length + " bytes, over the limit of " + MAX_DOCUMENT_BYTES);
     }
-    if (bytes.length == 0) {
+    if (isBlank(bytes)) {
       throw new InvalidInputException(source, null, "is empty");
     }
     int start = checkUtf8(source, bytes);
@@ -155,6 +156,15 @@ public final class SpoolJson {
     }
   }
 
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Validates UTF-8 and returns the offset after an optional UTF-8 byte order mark. */
   private static int checkUtf8(String source, byte[] bytes) throws InvalidInputException {
     int start =
@@ -191,14 +201,25 @@ public final class SpoolJson {
       return new InvalidInputException(
           source, null, "exceeds a parser limit: " + shorten(e.getOriginalMessage()), e);
     }
+    if (e instanceof JsonMappingException
+        && cause instanceof JsonProcessingException
+        && !(cause instanceof JsonMappingException)) {
+      String field = path((JsonMappingException) e);
+      return syntax(source, field.isEmpty() ? null : field, (JsonProcessingException) cause);
+    }
     if (e instanceof JsonMappingException) {
       String field = path((JsonMappingException) e);
-      String reason =
-          cause instanceof FieldException
-              ? ((FieldException) cause).reason()
-              : e.getOriginalMessage();
       return new InvalidInputException(
-          source, field.isEmpty() ? null : field, "wrong value: " + shorten(reason), e);
+          source, field.isEmpty() ? null : field, mismatch((JsonMappingException) e), e);
+    }
+    return syntax(source, null, e);
+  }
+
+  private static InvalidInputException syntax(
+      String source, String field, JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
+      return new InvalidInputException(
+          source, field, "number out of range: expected an integer", e);
     }
     String where =
         e.getLocation() == null
@@ -207,8 +228,111 @@ public final class SpoolJson {
                 + e.getLocation().getLineNr()
                 + " column "
                 + e.getLocation().getColumnNr();
-    return new InvalidInputException(
-        source, null, "is not valid JSON" + where + ": " + shorten(e.getOriginalMessage()), e);
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    String what =
+        message.contains("end-of-input")
+            ? "it ends early (truncated, or still being written)"
+            : shorten(message.replaceAll("\\s*\\(for .*?\\)", ""));
+    return new InvalidInputException(source, field, "is not valid JSON" + where + ": " + what, e);
+  }
+
+  /** "expected an integer, got a string" instead of Jackson's class names and config hints. */
+  private static String mismatch(JsonMappingException e) {
+    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e.getCause() instanceof FieldException) {
+      return ((FieldException) e.getCause()).reason();
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException
+        && e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage() != null) {
+      return shorten(e.getCause().getMessage());
+    }
+    if (m.startsWith("Trailing token")) {
+      return "has content after the JSON object";
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException) {
+      com.fasterxml.jackson.databind.exc.InvalidFormatException f =
+          (com.fasterxml.jackson.databind.exc.InvalidFormatException) e;
+      if (f.getValue() instanceof String && f.getTargetType() != null) {
+        return "expected "
+            + describe(f.getTargetType())
+            + ", got "
+            + dev.spool.protocol.Require.quoteShort((String) f.getValue());
+      }
+    }
+    Class<?> target =
+        e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+            ? ((com.fasterxml.jackson.databind.exc.MismatchedInputException) e).getTargetType()
+            : null;
+    String found = found(m);
+    if (m.contains("out of range")) {
+      return "number out of range" + (target == null ? "" : ": expected " + describe(target));
+    }
+    if (target != null && found != null) {
+      return "expected " + describe(target) + ", got " + found;
+    }
+    if (m.startsWith("a duration")
+        || m.contains("could not be parsed")
+        || m.startsWith("Cannot deserialize value of type `java.time")) {
+      return shorten(
+          m.replaceAll(
+              "Cannot deserialize value of type `java\\.time\\.Instant` from String ",
+              "not an ISO-8601 time: "));
+    }
+    return "wrong value: " + shorten(m.replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+[^`]*`", "value"));
+  }
+
+  private static String found(String m) {
+    String[][] kinds = {
+      {"String value", "a string"},
+      {"Integer value", "an integer"},
+      {"Floating-point value", "a decimal number"},
+      {"Boolean value", "true or false"},
+      {"Array value", "an array"},
+      {"Object value", "an object"},
+      {"Null value", "null"},
+      {"START_ARRAY", "an array"},
+      {"START_OBJECT", "an object"},
+      {"VALUE_STRING", "a string"},
+      {"VALUE_NUMBER_INT", "an integer"},
+      {"VALUE_NUMBER_FLOAT", "a decimal number"},
+      {"VALUE_TRUE", "true or false"},
+      {"VALUE_FALSE", "true or false"}
+    };
+    for (String[] k : kinds) {
+      if (m.contains(k[0])) {
+        return k[1];
+      }
+    }
+    return null;
+  }
+
+  private static String describe(Class<?> t) {
+    if (t == String.class) {
+      return "a string";
+    }
+    if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+      return "an integer";
+    }
+    if (t == Double.class || t == double.class) {
+      return "a number";
+    }
+    if (t == Boolean.class || t == boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+      return "an array";
+    }
+    if (t == java.time.Instant.class) {
+      return "an ISO-8601 time such as \"2026-11-21T18:00:00Z\"";
+    }
+    if (t == java.time.Duration.class) {
+      return "a number of seconds";
+    }
+    if (t.isEnum()) {
+      return "a string";
+    }
+    return "an object";
   }
 
   private static String path(JsonMappingException e) {
@@ -226,11 +350,22 @@ public final class SpoolJson {
     return sb.toString();
   }
 
+  /** One printable line of at most 200 characters: a reason may quote input, never raw bytes. */
   private static String shorten(String message) {
     if (message == null) {
       return "";
     }
-    String oneLine = message.replace('\n', ' ').replace('\r', ' ');
-    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < message.length() && sb.length() < 200; i++) {
+      char c = message.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\t') {
+        sb.append(' ');
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.length() < 200 ? sb.toString() : sb + "...";
   }
 }

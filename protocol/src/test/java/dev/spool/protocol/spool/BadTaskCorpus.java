@@ -96,7 +96,7 @@ final class BadTaskCorpus {
     for (int n = 0; n < VALID_TASK.length; n++) {
       byte[] prefix = Arrays.copyOf(VALID_TASK, n);
       String fragment =
-          n == 0 ? "is empty" : splitsUtf8(prefix) ? "is not valid UTF-8" : "end-of-input";
+          n == 0 ? "is empty" : splitsUtf8(prefix) ? "is not valid UTF-8" : "ends early";
       cases.add(bytes("truncated-to-" + n, prefix, ANY_FIELD, fragment, false));
     }
     return cases;
@@ -116,7 +116,8 @@ final class BadTaskCorpus {
             "nesting-10000-top-level",
             ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.UTF_8),
             null,
-            "from Array value", // refused at the first token, before any depth is reached
+            "expected an object, got an array", // refused at the first token, before any depth is
+            // reached
             false),
         bytes(
             "nesting-10000-objects-in-metadata",

@@ -55,7 +55,7 @@ class PendingIntakeSettleTest {
 
     IntakeResult.Quarantined q = assertInstanceOf(IntakeResult.Quarantined.class, r);
     assertTrue(q.reason().startsWith("pending/mytask.json: "), q.reason());
-    assertTrue(q.reason().contains("end-of-input"), q.reason());
+    assertTrue(q.reason().contains("ends early"), q.reason());
     assertEquals(List.of(), IntakeFixture.names(fx.pending()));
   }
 
