@@ -81,15 +81,15 @@ final class CappedOutput {
         lastOutputNanos = nanoTicker.getAsLong();
         lastOutputAt = clock.instant();
         bytes.addAndGet(n);
-        if (stored < cap) {
-          int keep = (int) Math.min(n, cap - stored);
+        int keep = (int) Math.max(0, Math.min(n, cap - stored));
+        if (keep > 0) {
           out.write(buf, 0, keep);
           stored += keep;
-          if (keep < n) {
-            truncated = true;
-            out.write(marker(cap).getBytes(StandardCharsets.UTF_8));
-            out.flush();
-          }
+        }
+        if (keep < n && !truncated) {
+          truncated = true;
+          out.write(marker(cap).getBytes(StandardCharsets.UTF_8));
+          out.flush();
         }
       }
     } catch (IOException e) {
