@@ -333,6 +333,55 @@ class WorkerTest {
   }
 
   @Test
+  void watchEventsClaimWithoutWaitingForARescan() throws Exception {
+    Worker w = start(config("w1").rescanInterval(Duration.ofSeconds(60)).build());
+    long seq = w.heartbeatSeq();
+    Await.until(WAIT, "started", () -> w.heartbeatSeq() > seq);
+    spool.submit(argv("fast", exitWith.toString(), "0"));
+    Await.until(
+        Duration.ofSeconds(20),
+        "claimed through a watch event",
+        () -> spool.exists(TaskState.DONE, "fast"));
+  }
+
+  @Test
+  void rescansAloneFindTasksWhenWatchingIsOff() throws Exception {
+    start(config("w1").watch(false).build());
+    spool.submit(argv("polled", exitWith.toString(), "0"));
+    Await.until(WAIT, "claimed through a rescan", () -> spool.exists(TaskState.DONE, "polled"));
+  }
+
+  @Test
+  void neverClaimsMoreThanItsSlots() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      spool.submit(argv("s" + i, sleeper.toString()));
+    }
+    Worker w = start(config("w1").slots(2).build());
+    Await.until(WAIT, "two running", () -> spool.count(TaskState.CLAIMED) == 2);
+    long seq = w.heartbeatSeq();
+    Await.until(WAIT, "three more heartbeats", () -> w.heartbeatSeq() >= seq + 3);
+    assertEquals(2, spool.count(TaskState.CLAIMED));
+    assertEquals(3, spool.count(TaskState.PENDING));
+  }
+
+  @Test
+  void runsHigherPriorityFirst() throws Exception {
+    Path order = dir.resolve("order");
+    Path record = Scripts.write(dir, "record.sh", "echo $SPOOL_TASK_ID >> " + order);
+    for (int p : new int[] {100, 900, 500}) {
+      spool.submit(
+          Task.builder("p" + p)
+              .createdAt(Instant.now())
+              .priority(p)
+              .argv(List.of(record.toString()))
+              .build());
+    }
+    start(config("w1").slots(1).build());
+    Await.until(WAIT, "all done", () -> spool.count(TaskState.DONE) == 3);
+    assertEquals(List.of("p900", "p500", "p100"), Files.readAllLines(order));
+  }
+
+  @Test
   void heartbeatReportsRunningTasksWithProgress() throws Exception {
     spool.submit(argv("p1", sleeper.toString()));
     start(config("w1").capabilities(List.of("gpu")).build());
