@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * outside the allowed directories, a forbidden env variable) ends as a fatal {@link
  * Outcome.LaunchFailed} without starting anything.
  *
- * <p>Working directory: a fresh {@code scratch_dir/ID~A} per attempt, deleted afterwards (links are
- * removed, never followed); a task's own {@code cwd} is used only when it is an existing directory
- * under one of {@code allowed_cwds} reached without symbolic links. Called on a slot thread; one
- * instance serves all slots.
+ * <p>Working directory: a fresh {@code scratch_dir/WORKER/ID~A} per attempt, deleted afterwards
+ * (links are removed, never followed); a task's own {@code cwd} is used only when it is an existing
+ * directory under one of {@code allowed_cwds} reached without symbolic links. Called on a slot
+ * thread; one instance serves all slots.
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
@@ -63,14 +63,14 @@ final class AttemptRunner {
       if (task.cwd() != null) {
         cwd = allowedPath(task.cwd(), "cwd");
       } else {
-        scratch = ctx.config().scratchDir().resolve(claim.id() + "~" + claim.attempt());
+        scratch = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt());
         deleteTree(scratch);
         Files.createDirectories(scratch);
         cwd = scratch;
       }
       LaunchSpec spec = spec(task, claim, cwd);
       ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
-      running.run = run;
+      running.attach(run);
       log.info(
           "task_started task={} attempt={} argv0={}",
           claim.id(),
@@ -95,6 +95,11 @@ final class AttemptRunner {
     if (result.outcome().kind() == Outcome.Kind.CANCELLED) {
       Files.deleteIfExists(layout.cancelRequest(claim.id()));
     }
+  }
+
+  /** This worker's scratch directory: {@code scratch_dir/<worker id>}. */
+  static Path scratchRoot(WorkerContext ctx) {
+    return ctx.config().scratchDir().resolve(ctx.identity().workerId());
   }
 
   private LaunchSpec spec(Task task, TaskName.Claimed claim, Path cwd) throws RefusedException {

@@ -5,11 +5,11 @@ import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.task.Task;
+import dev.spool.worker.config.WorkerConfig;
 import dev.spool.worker.discovery.PendingIndex;
 import dev.spool.worker.discovery.PendingScanner;
 import dev.spool.worker.discovery.TaskMatcher;
 import dev.spool.worker.discovery.Verdict;
-import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.StopReason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,18 +158,21 @@ final class Dispatcher {
       Files.deleteIfExists(drain);
     }
     for (RunningTasks.Running r : running.all()) {
-      ProcessRun run = r.run;
-      if (run != null && Files.exists(layout.cancelRequest(r.claim.id()))) {
+      if (Files.exists(layout.cancelRequest(r.claim.id()))) {
         log.info("task_cancel_requested task={} attempt={}", r.claim.id(), r.claim.attempt());
-        run.requestStop(StopReason.CANCEL);
+        r.requestStop(StopReason.CANCEL);
       }
     }
   }
 
   /** Claims and starts one task with the slot the caller holds; false when none is claimable. */
   private boolean claimNext() throws IOException {
+    WorkerConfig.Bulkhead b = ctx.config().bulkhead();
+    int general = ctx.config().slots() - b.reservedSlots();
+    // With the general slots busy with ordinary work, the free slot is a reserved one.
+    int minPriority = running.countBelow(b.minPriority()) >= general ? b.minPriority() : 0;
     for (int tries = 0; tries < 1000 && !stopped; tries++) {
-      Optional<String> pick = pick();
+      Optional<String> pick = pick(minPriority);
       if (pick.isEmpty()) {
         return false;
       }
@@ -180,8 +183,11 @@ final class Dispatcher {
     return false;
   }
 
-  /** The next name to claim: the first runnable one, honouring the prefers rule. */
-  private Optional<String> pick() throws IOException {
+  /**
+   * The next name to claim: the first runnable one of at least {@code minPriority}, honouring the
+   * prefers rule.
+   */
+  private Optional<String> pick(int minPriority) throws IOException {
     int reads = 0;
     String fallback = null;
     int fallbackPriority = -1;
@@ -190,6 +196,9 @@ final class Dispatcher {
       Map.Entry<String, PendingIndex.Entry> e = it.next();
       String name = e.getKey();
       int priority = PendingIndex.parse(name).priority();
+      if (priority < minPriority) {
+        break; // names are in priority order: nothing further qualifies
+      }
       if (fallback != null && (priority != fallbackPriority || ++lookahead > PREFER_LOOKAHEAD)) {
         break;
       }
@@ -264,7 +273,7 @@ final class Dispatcher {
       ctx.spool().moves().tryMove(c, p, Actor.WORKER);
       return false;
     }
-    RunningTasks.Running r = new RunningTasks.Running(c, ctx.clock().instant());
+    RunningTasks.Running r = new RunningTasks.Running(c, p.priority(), ctx.clock().instant());
     running.add(r);
     log.info("task_claimed task={} attempt={} priority={}", c.id(), c.attempt(), p.priority());
     slotThreads.execute(() -> runSlot(r, task, p));

@@ -3,6 +3,7 @@ package dev.spool.worker;
 import dev.spool.protocol.heartbeat.RunningTask;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.worker.exec.ProcessRun;
+import dev.spool.worker.exec.StopReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,39 @@ final class RunningTasks {
   /** One running attempt; {@code run} is null until its process is being set up. */
   static final class Running {
     final TaskName.Claimed claim;
+    final int priority;
     final Instant startedAt;
-    volatile ProcessRun run;
+    private volatile ProcessRun run;
+    private volatile StopReason stop;
 
-    Running(TaskName.Claimed claim, Instant startedAt) {
+    Running(TaskName.Claimed claim, int priority, Instant startedAt) {
       this.claim = claim;
+      this.priority = priority;
       this.startedAt = startedAt;
+    }
+
+    ProcessRun run() {
+      return run;
+    }
+
+    /** Attaches the process run; a stop requested before it existed is passed on now. */
+    void attach(ProcessRun r) {
+      run = r;
+      StopReason s = stop;
+      if (s != null) {
+        r.requestStop(s);
+      }
+    }
+
+    /** Asks the attempt to stop, whether or not its process has started yet. */
+    void requestStop(StopReason reason) {
+      if (stop == null) {
+        stop = reason;
+      }
+      ProcessRun r = run;
+      if (r != null) {
+        r.requestStop(reason);
+      }
     }
   }
 
@@ -41,6 +69,17 @@ final class RunningTasks {
     return byTask.size();
   }
 
+  /** Running attempts of tasks with a priority below {@code priority}. */
+  int countBelow(int priority) {
+    int n = 0;
+    for (Running r : byTask.values()) {
+      if (r.priority < priority) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   Collection<Running> all() {
     return byTask.values();
   }
@@ -48,7 +87,7 @@ final class RunningTasks {
   List<RunningTask> progress() {
     List<RunningTask> out = new ArrayList<>();
     for (Running r : byTask.values()) {
-      ProcessRun run = r.run;
+      ProcessRun run = r.run();
       out.add(
           new RunningTask(
               r.claim.id(),
@@ -67,7 +106,7 @@ final class RunningTasks {
     }
     long total = 0;
     for (Running r : byTask.values()) {
-      ProcessRun run = r.run;
+      ProcessRun run = r.run();
       if (run == null) {
         continue;
       }

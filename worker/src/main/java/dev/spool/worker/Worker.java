@@ -12,12 +12,12 @@ import dev.spool.worker.config.HostNames;
 import dev.spool.worker.config.WorkerConfig;
 import dev.spool.worker.discovery.PendingIndex;
 import dev.spool.worker.discovery.PendingWatcher;
-import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.StopReason;
 import dev.spool.worker.heartbeat.HeartbeatWriter;
 import dev.spool.worker.publish.AttemptFinisher;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,9 @@ public final class Worker implements AutoCloseable {
     StartupCheck.Start s = StartupCheck.run(config, host, nanoTicker);
     ctx = context(s.layout(), new WorkerContext.Identity(config.workerId(), s.incarnation(), host));
     try {
-      Files.createDirectories(config.scratchDir());
+      Path scratch = AttemptRunner.scratchRoot(ctx);
+      AttemptRunner.deleteTree(scratch); // debris of a crashed predecessor
+      Files.createDirectories(scratch);
       if (s.predecessorGone()) {
         int n = new ClaimRecovery(ctx).recover();
         log.info("predecessor_claims_recovered worker={} count={}", config.workerId(), n);
@@ -229,26 +231,16 @@ public final class Worker implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
+    // The dispatcher keeps acting on cancel requests while running tasks drain.
     if (!dispatcher.awaitIdle(config.drainTimeout().toMillis())) {
-      for (RunningTasks.Running r : running.all()) {
-        ProcessRun run = r.run;
-        if (run != null) {
-          log.info("task_handing_back task={} attempt={}", r.claim.id(), r.claim.attempt());
-          run.requestStop(StopReason.HAND_BACK);
-        }
-      }
-      long bound = config.killGrace().toMillis() + 5_000;
-      if (!dispatcher.awaitIdle(bound)) {
-        log.error(
-            "shutdown_tasks_left worker={} count={} consequence=their claims stay; the next"
-                + " incarnation or the coordinator recovers them",
-            config.workerId(),
-            running.size());
-      }
+      handBackAll();
     }
     dispatcher.stop();
     dispatchThread.join(5_000);
-    slotThreads.shutdownNow();
+    if (running.size() > 0) {
+      handBackAll(); // a claim that was in flight when draining began
+    }
+    slotThreads.shutdown();
     try {
       heartbeat.stop();
     } catch (IOException e) {
@@ -259,6 +251,21 @@ public final class Worker implements AutoCloseable {
           e);
     }
     log.info("worker_stopped worker={}", config.workerId());
+  }
+
+  private void handBackAll() throws InterruptedException {
+    for (RunningTasks.Running r : running.all()) {
+      log.info("task_handing_back task={} attempt={}", r.claim.id(), r.claim.attempt());
+      r.requestStop(StopReason.HAND_BACK);
+    }
+    long bound = config.killGrace().toMillis() + 5_000;
+    if (!dispatcher.awaitIdle(bound)) {
+      log.error(
+          "shutdown_tasks_left worker={} count={} consequence=their claims stay; the next"
+              + " incarnation or the coordinator recovers them",
+          config.workerId(),
+          running.size());
+    }
   }
 
   /** Waits until {@link #close} has finished. */

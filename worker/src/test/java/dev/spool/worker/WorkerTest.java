@@ -382,6 +382,86 @@ class WorkerTest {
   }
 
   @Test
+  void aTaskPreferringWhatThisWorkerLacksGoesAfterAnEqualOneButIsNotDelayed() throws Exception {
+    Path order = dir.resolve("order");
+    Path record = Scripts.write(dir, "record.sh", "echo $SPOOL_TASK_ID >> " + order);
+    Instant t = Instant.now();
+    spool.submit(
+        Task.builder("mac").createdAt(t).prefers("macos").argv(List.of(record.toString())).build());
+    spool.submit(
+        Task.builder("any").createdAt(t.plusMillis(1)).argv(List.of(record.toString())).build());
+    spool.submit(
+        Task.builder("low").createdAt(t).priority(100).argv(List.of(record.toString())).build());
+    start(config("w1").slots(1).build());
+    Await.until(WAIT, "all done", () -> spool.count(TaskState.DONE) == 3);
+    assertEquals(List.of("any", "mac", "low"), Files.readAllLines(order));
+  }
+
+  @Test
+  void aBulkheadKeepsASlotForUrgentWork() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      spool.submit(
+          Task.builder("bg" + i)
+              .createdAt(Instant.now())
+              .priority(100)
+              .argv(List.of(sleeper.toString()))
+              .build());
+    }
+    Worker w = start(config("w1").slots(2).reservedSlots(1).reservedMinPriority(900).build());
+    Await.until(WAIT, "one background task running", () -> spool.count(TaskState.CLAIMED) == 1);
+    long seq = w.heartbeatSeq();
+    Await.until(WAIT, "three more heartbeats", () -> w.heartbeatSeq() >= seq + 3);
+    assertEquals(1, spool.count(TaskState.CLAIMED));
+    spool.submit(
+        Task.builder("urgent")
+            .createdAt(Instant.now())
+            .priority(950)
+            .argv(List.of(exitWith.toString(), "0"))
+            .build());
+    Await.until(
+        WAIT,
+        "urgent done beside the background task",
+        () -> spool.exists(TaskState.DONE, "urgent"));
+    assertEquals(2, spool.count(TaskState.PENDING));
+  }
+
+  @Test
+  void aTaskCwdIsUsedOnlyUnderAnAllowedDirectory() throws Exception {
+    Path allowed = Files.createDirectories(dir.resolve("work/repo"));
+    Path pwd = Scripts.write(dir, "pwd.sh", "pwd -P");
+    spool.submit(
+        Task.builder("in")
+            .createdAt(Instant.now())
+            .cwd(allowed.toString())
+            .argv(List.of(pwd.toString()))
+            .build());
+    spool.submit(
+        Task.builder("out")
+            .createdAt(Instant.now())
+            .cwd("/etc")
+            .argv(List.of(pwd.toString()))
+            .build());
+    spool.submit(
+        Task.builder("scratch").createdAt(Instant.now()).argv(List.of(pwd.toString())).build());
+    start(config("w1").allowedCwds(List.of(dir.resolve("work"))).build());
+    Await.until(
+        WAIT,
+        "three finished",
+        () -> spool.count(TaskState.DONE) + spool.count(TaskState.FAILED) == 3);
+    assertEquals(allowed.toRealPath() + "\n", Files.readString(spool.layout.stdoutLog("in", 1)));
+    Outcome refused = spool.result("out", 1).outcome();
+    assertTrue(
+        refused instanceof Outcome.LaunchFailed f
+            && f.fatal()
+            && f.message().contains("allowed_cwds"),
+        refused.toString());
+    String scratch = Files.readString(spool.layout.stdoutLog("scratch", 1)).trim();
+    assertTrue(scratch.endsWith("/w1/scratch~1"), scratch);
+    assertFalse(
+        Files.exists(Path.of(scratch)), "the scratch directory is removed after the attempt");
+  }
+
+  @Test
   void heartbeatReportsRunningTasksWithProgress() throws Exception {
     spool.submit(argv("p1", sleeper.toString()));
     start(config("w1").capabilities(List.of("gpu")).build());

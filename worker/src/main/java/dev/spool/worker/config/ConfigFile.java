@@ -21,6 +21,8 @@ import java.util.Map;
  * spool: /srv/spool
  * worker_id: vm1-1
  * slots: 4
+ * reserved_slots: 1           # a bulkhead: one slot only for priority >= 900
+ * reserved_min_priority: 900
  * capabilities: [gpu, opencode]
  * allow_argv: false
  * env_allow: [OPENAI_API_KEY, "ANTHROPIC_*"]
@@ -70,6 +72,9 @@ public final class ConfigFile {
     switch (key) {
       case "spool" -> b.spool(Path.of(text(key, v)));
       case "worker_id" -> b.workerId(text(key, v));
+      case "instance" -> b.instance(v.isIntegralNumber() ? v.asText() : text(key, v));
+      case "reserved_slots" -> b.reservedSlots(integer(key, v));
+      case "reserved_min_priority" -> b.reservedMinPriority(integer(key, v));
       case "slots" -> b.slots(integer(key, v));
       case "capabilities" -> b.capabilities(strings(key, v));
       case "types" -> types(v, b);

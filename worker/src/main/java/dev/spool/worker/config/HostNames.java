@@ -18,8 +18,8 @@ public final class HostNames {
     }
   }
 
-  /** The default worker id: the host name (safe characters only) plus the suffix {@code -1}. */
-  static String defaultWorkerId() {
+  /** The default worker id: the host name (safe characters only), a dash and the instance. */
+  static String defaultWorkerId(String instance) {
     StringBuilder sb = new StringBuilder();
     for (char c : hostName().toLowerCase(Locale.ROOT).toCharArray()) {
       boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
@@ -31,6 +31,6 @@ public final class HostNames {
     if (sb.length() == 0 || !Character.isLetterOrDigit(sb.charAt(0))) {
       sb.insert(0, 'w');
     }
-    return sb + "-1";
+    return sb + "-" + instance;
   }
 }

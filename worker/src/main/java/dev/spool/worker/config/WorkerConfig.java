@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * through {@link Builder}. Immutable and thread-safe.
  *
  * @param spool the spool root
- * @param workerId this worker's id (default: host name plus {@code -1})
+ * @param workerId this worker's id (default: host name plus {@code -<instance>}, instance 1)
  * @param slots how many tasks run at once (default: number of cores)
  * @param capabilities what this worker offers to {@code requires}/{@code prefers}
  * @param types task type to command template
@@ -32,9 +32,11 @@ import java.util.regex.Pattern;
  * @param drainTimeout how long a graceful shutdown lets running tasks finish before handing them
  *     back
  * @param watch whether file-system events are used as a fast path besides the rescan
- * @param scratchDir parent of the per-attempt working directories
+ * @param scratchDir parent of the per-worker scratch directories ({@code
+ *     scratch_dir/<worker>/<id>~<attempt>})
  * @param allowedCwds directories under which a task may name its own {@code cwd}
  * @param livenessCheck how long start-up watches an existing heartbeat of the same id for progress
+ * @param bulkhead slots kept free for urgent work
  */
 public record WorkerConfig(
     Path spool,
@@ -55,7 +57,21 @@ public record WorkerConfig(
     boolean watch,
     Path scratchDir,
     List<Path> allowedCwds,
-    Duration livenessCheck) {
+    Duration livenessCheck,
+    Bulkhead bulkhead) {
+
+  /**
+   * A bulkhead: {@code reservedSlots} of the worker's slots only run tasks of priority at least
+   * {@code minPriority}, so background work cannot take every slot from urgent work.
+   */
+  public record Bulkhead(int reservedSlots, int minPriority) {
+    public static final Bulkhead NONE = new Bulkhead(0, 0);
+
+    public Bulkhead {
+      check(reservedSlots >= 0, "reserved_slots", "must not be negative");
+      check(minPriority >= 0 && minPriority <= 999, "reserved_min_priority", "must be 0 to 999");
+    }
+  }
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
@@ -98,6 +114,11 @@ public record WorkerConfig(
     }
     allowedCwds = List.copyOf(cwds);
     Objects.requireNonNull(livenessCheck, "liveness_check");
+    Objects.requireNonNull(bulkhead, "bulkhead");
+    check(
+        bulkhead.reservedSlots() < slots,
+        "reserved_slots",
+        "must be less than slots (" + slots + ") so some slot runs ordinary work");
   }
 
   private static void check(boolean ok, String key, String reason) {
@@ -136,6 +157,9 @@ public record WorkerConfig(
     Path scratchDir;
     List<Path> allowedCwds = new ArrayList<>();
     Duration livenessCheck;
+    int reservedSlots;
+    int reservedMinPriority = 900;
+    String instance = "1";
 
     Builder(Path spool) {
       this.spool = spool;
@@ -231,6 +255,22 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder reservedSlots(int v) {
+      reservedSlots = v;
+      return this;
+    }
+
+    public Builder reservedMinPriority(int v) {
+      reservedMinPriority = v;
+      return this;
+    }
+
+    /** The suffix of the default worker id ({@code <host>-<instance>}). */
+    public Builder instance(String v) {
+      instance = v;
+      return this;
+    }
+
     public Builder livenessCheck(Duration v) {
       livenessCheck = v;
       return this;
@@ -242,11 +282,11 @@ public record WorkerConfig(
      * @throws IllegalArgumentException naming the key and the problem
      */
     public WorkerConfig build() {
-      String id = workerId != null ? workerId : HostNames.defaultWorkerId();
+      String id = workerId != null ? workerId : HostNames.defaultWorkerId(instance);
       Path scratch =
           scratchDir != null
               ? scratchDir
-              : Path.of(System.getProperty("java.io.tmpdir"), "spool-scratch", id);
+              : Path.of(System.getProperty("java.io.tmpdir"), "spool-scratch");
       Duration live =
           livenessCheck != null ? livenessCheck : heartbeatInterval.multipliedBy(2).plusSeconds(1);
       return new WorkerConfig(
@@ -268,7 +308,8 @@ public record WorkerConfig(
           watch,
           scratch,
           allowedCwds,
-          live);
+          live,
+          new Bulkhead(reservedSlots, reservedSlots == 0 ? 0 : reservedMinPriority));
     }
   }
 }

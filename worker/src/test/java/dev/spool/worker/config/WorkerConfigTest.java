@@ -28,6 +28,8 @@ class WorkerConfigTest {
     assertEquals(Duration.ofSeconds(1), c.rescanInterval());
     assertTrue(c.watch());
     assertTrue(c.workerId().endsWith("-1"), c.workerId());
+    assertEquals(WorkerConfig.Bulkhead.NONE, c.bulkhead());
+    assertTrue(WorkerConfig.builder(dir).instance("3").build().workerId().endsWith("-3"));
   }
 
   @Test
@@ -40,6 +42,8 @@ class WorkerConfigTest {
             "spool: " + dir.resolve("spool"),
             "worker_id: vm1-2",
             "slots: 3",
+            "reserved_slots: 1",
+            "reserved_min_priority: 800",
             "capabilities: [gpu, opencode]",
             "allow_argv: true",
             "quarantine_refused_argv: false",
@@ -67,6 +71,7 @@ class WorkerConfigTest {
     assertEquals(dir.resolve("spool"), c.spool());
     assertEquals("vm1-2", c.workerId());
     assertEquals(3, c.slots());
+    assertEquals(new WorkerConfig.Bulkhead(1, 800), c.bulkhead());
     assertEquals(List.of("gpu", "opencode"), c.capabilities());
     assertTrue(c.allowArgv());
     assertFalse(c.quarantineRefusedArgv());
@@ -105,6 +110,11 @@ class WorkerConfigTest {
             IllegalArgumentException.class,
             () -> WorkerConfig.builder(dir).workerId("a~b").build());
     assertTrue(id.getMessage().startsWith("worker_id"), id.getMessage());
+    IllegalArgumentException bulkhead =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> WorkerConfig.builder(dir).slots(2).reservedSlots(2).build());
+    assertTrue(bulkhead.getMessage().startsWith("reserved_slots"), bulkhead.getMessage());
     assertThrows(
         IllegalArgumentException.class,
         () -> WorkerConfig.builder(dir).type("t", new TypeTemplate(List.of("{model}"), null)));
