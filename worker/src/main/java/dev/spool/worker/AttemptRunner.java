@@ -14,6 +14,7 @@ import dev.spool.worker.exec.LaunchSpec;
 import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.RunResult;
 import dev.spool.worker.exec.TaskEnvironment;
+import dev.spool.worker.publish.AttemptFinisher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,7 @@ import org.slf4j.LoggerFactory;
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
   private static final int MAX_STDIN_FILE = 16 * 1024 * 1024;
+  private static final int FINISH_TRIES = 6;
 
   private final WorkerContext ctx;
 
@@ -53,11 +57,23 @@ final class AttemptRunner {
   }
 
   /** Runs the attempt to its end and publishes its result. */
-  void run(RunningTasks.Running running, Task task, TaskName.Pending origin) throws IOException {
+  void run(RunningTasks.Running running, Task task, TaskName.Pending origin)
+      throws IOException, InterruptedException {
     TaskName.Claimed claim = running.claim;
-    SpoolLayout layout = ctx.spool().layout();
+    RunResult result = execute(running, task);
+    AttemptResult record = record(task, claim, result, ctx.spool().layout());
+    TaskName.Pending requeue =
+        new TaskName.Pending(
+            origin.priority(), origin.enqueuedMillis(), claim.id(), claim.attempt() + 1);
+    finish(claim, record, requeue);
+    if (result.outcome().kind() == Outcome.Kind.CANCELLED) {
+      Files.deleteIfExists(ctx.spool().layout().cancelRequest(claim.id()));
+    }
+  }
+
+  private RunResult execute(RunningTasks.Running running, Task task) {
+    TaskName.Claimed claim = running.claim;
     Path scratch = null;
-    RunResult result;
     try {
       Path cwd;
       if (task.cwd() != null) {
@@ -76,25 +92,61 @@ final class AttemptRunner {
           claim.id(),
           claim.attempt(),
           spec.argv().get(0));
-      result = run.run();
+      return run.run();
     } catch (RefusedException e) {
-      result = notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage());
+      return notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage());
     } catch (IOException e) {
       String msg = "cannot prepare the working directory " + scratch + ": " + e;
-      result = notStarted(new Outcome.LaunchFailed(msg, false), msg);
+      return notStarted(new Outcome.LaunchFailed(msg, false), msg);
     } finally {
       if (scratch != null) {
         deleteQuietly(scratch);
       }
     }
-    AttemptResult record = record(task, claim, result, layout);
-    TaskName.Pending requeue =
-        new TaskName.Pending(
-            origin.priority(), origin.enqueuedMillis(), claim.id(), claim.attempt() + 1);
-    ctx.spool().finisher().finish(claim, record, requeue);
-    if (result.outcome().kind() == Outcome.Kind.CANCELLED) {
-      Files.deleteIfExists(layout.cancelRequest(claim.id()));
+  }
+
+  /**
+   * Publishes and moves, retrying a failing disk (full, NFS hiccup) a bounded number of times at
+   * the heartbeat pace. A retry first looks for our own record: if the publish went through before
+   * the failure, only the move is repeated (publishing again would find the name taken and wrongly
+   * keep ours as stale).
+   */
+  private void finish(TaskName.Claimed claim, AttemptResult record, TaskName.Pending requeue)
+      throws IOException, InterruptedException {
+    AttemptFinisher finisher = ctx.spool().finisher();
+    Duration retry = ctx.config().heartbeatInterval();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Optional<AttemptResult> published =
+            attempt == 1 ? Optional.empty() : finisher.readResult(claim.id(), claim.attempt());
+        if (published.isPresent() && same(published.get(), record)) {
+          finisher.apply(claim, record.outcome(), requeue);
+        } else {
+          finisher.finish(claim, record, requeue);
+        }
+        return;
+      } catch (IOException e) {
+        if (attempt == FINISH_TRIES) {
+          throw e;
+        }
+        log.error(
+            "result_not_published task={} attempt={} try={} consequence=the task stays claimed;"
+                + " retrying in {}s",
+            claim.id(),
+            claim.attempt(),
+            attempt,
+            retry.toMillis() / 1000.0,
+            e);
+        Thread.sleep(retry.toMillis());
+      }
     }
+  }
+
+  private static boolean same(AttemptResult a, AttemptResult b) {
+    return a.outcome().equals(b.outcome())
+        && a.finishedAt().equals(b.finishedAt())
+        && Objects.equals(a.worker(), b.worker())
+        && Objects.equals(a.incarnation(), b.incarnation());
   }
 
   /** This worker's scratch directory: {@code scratch_dir/<worker id>}. */

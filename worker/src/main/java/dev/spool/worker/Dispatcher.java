@@ -9,14 +9,12 @@ import dev.spool.worker.config.WorkerConfig;
 import dev.spool.worker.discovery.PendingIndex;
 import dev.spool.worker.discovery.PendingScanner;
 import dev.spool.worker.discovery.TaskMatcher;
+import dev.spool.worker.discovery.TaskPicker;
 import dev.spool.worker.discovery.Verdict;
 import dev.spool.worker.exec.StopReason;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -37,13 +35,12 @@ import org.slf4j.MDC;
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final long MAX_WAIT_NANOS = 200_000_000L;
-  private static final int MAX_READS_PER_PICK = 64;
-  private static final int PREFER_LOOKAHEAD = 32;
 
   private final WorkerContext ctx;
   private final PendingIndex index;
   private final PendingScanner scanner;
   private final TaskMatcher matcher;
+  private final TaskPicker picker;
   private final RunningTasks running;
   private final AttemptRunner runner;
   private final ExecutorService slotThreads;
@@ -64,6 +61,7 @@ final class Dispatcher {
         new PendingScanner(
             ctx.spool().layout().dir(dev.spool.protocol.spool.TaskState.PENDING), index);
     this.matcher = new TaskMatcher(ctx.config());
+    this.picker = new TaskPicker(index, matcher, ctx.spool().taskFiles(), ctx.spool().layout());
     this.running = running;
     this.runner = new AttemptRunner(ctx);
     this.slotThreads = slotThreads;
@@ -172,7 +170,7 @@ final class Dispatcher {
     // With the general slots busy with ordinary work, the free slot is a reserved one.
     int minPriority = running.countBelow(b.minPriority()) >= general ? b.minPriority() : 0;
     for (int tries = 0; tries < 1000 && !stopped; tries++) {
-      Optional<String> pick = pick(minPriority);
+      Optional<String> pick = picker.pick(minPriority);
       if (pick.isEmpty()) {
         return false;
       }
@@ -181,66 +179,6 @@ final class Dispatcher {
       }
     }
     return false;
-  }
-
-  /**
-   * The next name to claim: the first runnable one of at least {@code minPriority}, honouring the
-   * prefers rule.
-   */
-  private Optional<String> pick(int minPriority) throws IOException {
-    int reads = 0;
-    String fallback = null;
-    int fallbackPriority = -1;
-    int lookahead = 0;
-    for (Iterator<Map.Entry<String, PendingIndex.Entry>> it = index.inOrder(); it.hasNext(); ) {
-      Map.Entry<String, PendingIndex.Entry> e = it.next();
-      String name = e.getKey();
-      int priority = PendingIndex.parse(name).priority();
-      if (priority < minPriority) {
-        break; // names are in priority order: nothing further qualifies
-      }
-      if (fallback != null && (priority != fallbackPriority || ++lookahead > PREFER_LOOKAHEAD)) {
-        break;
-      }
-      Verdict v = e.getValue().verdict();
-      if (v == null) {
-        if (reads++ >= MAX_READS_PER_PICK) {
-          break;
-        }
-        v = examine(name);
-        if (v == null) {
-          continue;
-        }
-        e.getValue().verdict(v);
-      }
-      switch (v.kind()) {
-        case ELIGIBLE, QUARANTINE -> {
-          return Optional.of(name);
-        }
-        case ELIGIBLE_NOT_PREFERRED -> {
-          if (fallback == null) {
-            fallback = name;
-            fallbackPriority = priority;
-          }
-        }
-        default -> {}
-      }
-    }
-    return Optional.ofNullable(fallback);
-  }
-
-  /** Reads a pending task for its verdict; null when the file is gone (claimed by another). */
-  private Verdict examine(String name) throws IOException {
-    TaskName.Pending p = PendingIndex.parse(name);
-    try {
-      Task t = ctx.spool().taskFiles().read(ctx.spool().layout().path(p), p.id());
-      return matcher.verdict(t);
-    } catch (NoSuchFileException e) {
-      index.remove(name);
-      return null;
-    } catch (InvalidInputException e) {
-      return Verdict.quarantine(e.getMessage());
-    }
   }
 
   /** Claims {@code name}; true when a task now runs in the held slot. */

@@ -4,6 +4,7 @@ import dev.spool.protocol.heartbeat.RunningTask;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.StopReason;
+import dev.spool.worker.heartbeat.HeartbeatWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /** The attempts this worker runs now, for heartbeats, cancels and shutdown. Thread-safe. */
 final class RunningTasks {
@@ -97,6 +99,31 @@ final class RunningTasks {
               run == null ? null : run.lastOutputAt()));
     }
     return out;
+  }
+
+  /** What heartbeats report about this worker's work. */
+  HeartbeatWriter.Source heartbeatSource(BooleanSupplier draining) {
+    return new HeartbeatWriter.Source() {
+      @Override
+      public int slotsUsed() {
+        return size();
+      }
+
+      @Override
+      public List<RunningTask> running() {
+        return progress();
+      }
+
+      @Override
+      public boolean draining() {
+        return draining.getAsBoolean();
+      }
+
+      @Override
+      public Long tasksRssBytes() {
+        return rssBytes();
+      }
+    };
   }
 
   /** Resident memory of the running processes (Linux /proc), or null elsewhere. */

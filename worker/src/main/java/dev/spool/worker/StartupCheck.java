@@ -76,7 +76,7 @@ final class StartupCheck {
     long self = ProcessHandle.current().pid();
     if (host.equals(hb.host()) && hb.pid() != null && hb.pid() != self) {
       Optional<ProcessHandle> p = ProcessHandle.of(hb.pid());
-      if (p.isPresent() && p.get().isAlive()) {
+      if (p.isPresent() && p.get().isAlive() && !startedAfter(p.get(), hb)) {
         throw new StartupException(
             "refusing to start: worker "
                 + config.workerId()
@@ -93,6 +93,15 @@ final class StartupCheck {
     }
     watchSeq(layout, config, hb, ticker);
     return false;
+  }
+
+  /**
+   * True when the process started after the heartbeat's worker did: the pid was reused by another
+   * program after the predecessor died (same host, so the same clock).
+   */
+  private static boolean startedAfter(ProcessHandle p, Heartbeat hb) {
+    return hb.startedAt() != null
+        && p.info().startInstant().map(s -> s.isAfter(hb.startedAt().plusSeconds(1))).orElse(false);
   }
 
   private static void watchSeq(

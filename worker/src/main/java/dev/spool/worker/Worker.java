@@ -2,7 +2,6 @@ package dev.spool.worker;
 
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
-import dev.spool.protocol.heartbeat.RunningTask;
 import dev.spool.protocol.spool.Quarantine;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskFiles;
@@ -55,6 +54,7 @@ public final class Worker implements AutoCloseable {
   private final Clock clock;
   private final LongSupplier nanoTicker;
   private final Map<String, String> environment;
+  private final FileOps ops;
   private final RunningTasks running = new RunningTasks();
   private final CountDownLatch closed = new CountDownLatch(1);
   private WorkerContext ctx;
@@ -68,11 +68,17 @@ public final class Worker implements AutoCloseable {
 
   /** A worker on the system clock and environment. */
   public Worker(WorkerConfig config) {
-    this(config, Clock.systemUTC(), System::nanoTime, System.getenv());
+    this(config, Clock.systemUTC(), System::nanoTime, System.getenv(), FileOps.real());
   }
 
+  /** A worker on injected time, environment and file operations (tests inject faults). */
   Worker(
-      WorkerConfig config, Clock clock, LongSupplier nanoTicker, Map<String, String> environment) {
+      WorkerConfig config,
+      Clock clock,
+      LongSupplier nanoTicker,
+      Map<String, String> environment,
+      FileOps ops) {
+    this.ops = ops;
     this.config = config;
     this.clock = clock;
     this.nanoTicker = nanoTicker;
@@ -138,7 +144,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private WorkerContext context(SpoolLayout layout, WorkerContext.Identity identity) {
-    AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+    AtomicFiles files = new AtomicFiles(ops, layout.tmp(), true);
     TaskMoves moves = new TaskMoves(layout, files);
     WorkerContext.Spool spool =
         new WorkerContext.Spool(
@@ -164,28 +170,11 @@ public final class Worker implements AutoCloseable {
   }
 
   private HeartbeatWriter.Source source() {
-    return new HeartbeatWriter.Source() {
-      @Override
-      public int slotsUsed() {
-        return running.size();
-      }
-
-      @Override
-      public List<RunningTask> running() {
-        return running.progress();
-      }
-
-      @Override
-      public boolean draining() {
-        Dispatcher d = dispatcher;
-        return d != null && d.draining();
-      }
-
-      @Override
-      public Long tasksRssBytes() {
-        return running.rssBytes();
-      }
-    };
+    return running.heartbeatSource(
+        () -> {
+          Dispatcher d = dispatcher;
+          return d != null && d.draining();
+        });
   }
 
   /** Stops claiming new tasks; running tasks finish. Same as a drain request. */

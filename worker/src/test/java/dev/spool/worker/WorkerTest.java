@@ -68,7 +68,12 @@ class WorkerTest {
   }
 
   private Worker start(WorkerConfig config) throws StartupException {
-    Worker w = new Worker(config, Clock.systemUTC(), System::nanoTime, System.getenv());
+    return start(config, dev.spool.protocol.fs.FileOps.real());
+  }
+
+  private Worker start(WorkerConfig config, dev.spool.protocol.fs.FileOps ops)
+      throws StartupException {
+    Worker w = new Worker(config, Clock.systemUTC(), System::nanoTime, System.getenv(), ops);
     workers.add(w);
     w.start();
     return w;
@@ -459,6 +464,25 @@ class WorkerTest {
     assertTrue(scratch.endsWith("/w1/scratch~1"), scratch);
     assertFalse(
         Files.exists(Path.of(scratch)), "the scratch directory is removed after the attempt");
+  }
+
+  @Test
+  void aFullDiskWhilePublishingIsRetried() throws Exception {
+    spool.submit(argv("full", exitWith.toString(), "0"));
+    start(config("w1").build(), new dev.spool.worker.testing.FlakyFileOps(2, 0));
+    Await.until(WAIT, "done after retries", () -> spool.exists(TaskState.DONE, "full"));
+    assertEquals(List.of("full~1.json"), spool.resultsOf("full"));
+  }
+
+  @Test
+  void aMoveThatFailsAfterTakingEffectIsNotRepublishedAsStale() throws Exception {
+    spool.submit(argv("eio", exitWith.toString(), "0"));
+    start(config("w1").build(), new dev.spool.worker.testing.FlakyFileOps(0, 1));
+    Await.until(WAIT, "done", () -> spool.exists(TaskState.DONE, "eio"));
+    Await.until(
+        WAIT, "the slot finished, retry included", () -> workers.get(0).runningCount() == 0);
+    assertEquals(List.of("eio~1.json"), spool.resultsOf("eio"));
+    assertEquals(0, spool.count(TaskState.CLAIMED));
   }
 
   @Test

