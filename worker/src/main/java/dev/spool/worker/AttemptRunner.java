@@ -87,7 +87,7 @@ final class AttemptRunner {
       LaunchSpec spec = spec(task, claim, cwd);
       ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
       running.attach(run);
-      log.info(
+      log.debug(
           "task_started task={} attempt={} argv0={}",
           claim.id(),
           claim.attempt(),

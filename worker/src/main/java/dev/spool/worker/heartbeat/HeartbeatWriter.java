@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Rewrites {@code heartbeats/<worker>.json} atomically at a fixed pace on its own scheduler thread,
@@ -82,6 +83,7 @@ public final class HeartbeatWriter {
   }
 
   private void beat() {
+    MDC.put("worker", id.workerId());
     try {
       write(false);
     } catch (Throwable t) {

@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(30)
+@Timeout(120)
 class PendingIndexTest {
   @TempDir Path pending;
 
@@ -55,6 +56,24 @@ class PendingIndexTest {
     index.seen(name(500, 1, "kept"), scan);
     index.endScan(scan);
     assertEquals(List.of(name(500, 1, "kept"), name(500, 3, "during")), order(index));
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "spool.soak", matches = "true")
+  void aMillionNamesFitInUnder250MiB() {
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    PendingIndex index = new PendingIndex();
+    for (int i = 0; i < 1_000_000; i++) {
+      index.offer(name(i % 1000, 1_700_000_000_000L + i, "task-" + i));
+    }
+    System.gc();
+    long used = rt.totalMemory() - rt.freeMemory() - before;
+    System.out.println(
+        "pending_index_heap entries=1000000 bytes=" + used + " per_entry=" + used / 1_000_000);
+    assertEquals(1_000_000, index.size());
+    assertTrue(used < 250L * 1024 * 1024, "used " + used);
   }
 
   @Test
