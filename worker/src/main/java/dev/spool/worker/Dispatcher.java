@@ -14,6 +14,7 @@ import dev.spool.worker.discovery.Verdict;
 import dev.spool.worker.exec.StopReason;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -124,8 +125,15 @@ final class Dispatcher {
     }
     checkControl();
     while (!draining && !stopped && slots.tryAcquire()) {
-      if (!claimNext()) {
-        slots.release();
+      boolean started = false;
+      try {
+        started = claimNext();
+      } finally {
+        if (!started) {
+          slots.release(); // also when claiming failed with an exception: never leak a slot
+        }
+      }
+      if (!started) {
         break;
       }
     }
@@ -196,6 +204,10 @@ final class Dispatcher {
     Task task;
     try {
       task = ctx.spool().taskFiles().read(file, c.id());
+    } catch (NoSuchFileException e) {
+      // Someone moved our fresh claim (an operator's requeue); it is theirs to account for.
+      log.warn("claim_vanished task={} attempt={}", c.id(), c.attempt());
+      return false;
     } catch (InvalidInputException e) {
       quarantine(file, e.getMessage());
       return false;

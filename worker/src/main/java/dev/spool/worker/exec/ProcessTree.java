@@ -60,11 +60,15 @@ final class ProcessTree {
     return out;
   }
 
-  /** Pids of live members, for progress reports (resident memory). */
+  /**
+   * Pids of the root and its current descendants, for progress reports (resident memory). Cheap: no
+   * environment scan, so processes that left the tree are not counted.
+   */
   List<Long> pids() {
     List<Long> out = new ArrayList<>();
-    for (ProcessHandle h : alive()) {
-      out.add(h.pid());
+    if (root.isAlive()) {
+      out.add(root.pid());
+      root.descendants().forEach(h -> out.add(h.pid()));
     }
     return out;
   }
