@@ -486,6 +486,42 @@ class WorkerTest {
   }
 
   @Test
+  void theIncarnationPassesEveryEarlierClaimOfThisId() throws Exception {
+    Task x = argv("x", exitWith.toString(), "0");
+    Files.write(spool.layout.dir(TaskState.CLAIMED).resolve("x~1~w1~7.json"), SpoolJson.write(x));
+    Worker w = start(config("w1").build());
+    assertEquals(8, w.incarnation());
+    // No heartbeat says the holder of incarnation 7 is dead: its claim is the coordinator's.
+    assertEquals(List.of("x~1~w1~7.json"), spool.names(TaskState.CLAIMED));
+  }
+
+  @Test
+  void stdinFileIsReadOnlyUnderAnAllowedDirectory() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve("prompt.txt"), "from a file\n");
+    Path cat = Scripts.write(dir, "cat.sh", "cat");
+    spool.submit(
+        Task.builder("in")
+            .createdAt(Instant.now())
+            .stdinFile(work.resolve("prompt.txt").toString())
+            .argv(List.of(cat.toString()))
+            .build());
+    spool.submit(
+        Task.builder("out")
+            .createdAt(Instant.now())
+            .stdinFile("/etc/hostname")
+            .argv(List.of(cat.toString()))
+            .build());
+    start(config("w1").allowedCwds(List.of(work)).build());
+    Await.until(
+        WAIT,
+        "both finished",
+        () -> spool.count(TaskState.DONE) + spool.count(TaskState.FAILED) == 2);
+    assertEquals("from a file\n", Files.readString(spool.layout.stdoutLog("in", 1)));
+    assertEquals(Outcome.Kind.LAUNCH_FAILED, spool.result("out", 1).outcome().kind());
+  }
+
+  @Test
   void heartbeatReportsRunningTasksWithProgress() throws Exception {
     spool.submit(argv("p1", sleeper.toString()));
     start(config("w1").capabilities(List.of("gpu")).build());
