@@ -33,11 +33,11 @@ public final class PendingIndex {
     }
 
     /** The cached verdict, or null if the task file was not read yet. */
-    public Verdict verdict() {
+    Verdict verdict() {
       return verdict;
     }
 
-    public void verdict(Verdict v) {
+    void verdict(Verdict v) {
       verdict = v;
     }
   }
@@ -91,7 +91,7 @@ public final class PendingIndex {
   }
 
   /** Entries in dispatch order; weakly consistent (concurrent changes may or may not show). */
-  public Iterator<Map.Entry<String, Entry>> inOrder() {
+  Iterator<Map.Entry<String, Entry>> inOrder() {
     return names.entrySet().iterator();
   }
 
