@@ -1,0 +1,316 @@
+package dev.spool.worker;
+
+import dev.spool.protocol.fs.SafeFiles;
+import dev.spool.protocol.result.AttemptResult;
+import dev.spool.protocol.result.Outcome;
+import dev.spool.protocol.result.OutputCapture;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.task.Task;
+import dev.spool.worker.config.TypeTemplate;
+import dev.spool.worker.config.WorkerConfig;
+import dev.spool.worker.exec.ArgvTemplate;
+import dev.spool.worker.exec.LaunchSpec;
+import dev.spool.worker.exec.ProcessRun;
+import dev.spool.worker.exec.RunResult;
+import dev.spool.worker.exec.TaskEnvironment;
+import dev.spool.worker.publish.AttemptFinisher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed attempt: builds its command, environment, stdin and working directory, runs it
+ * ({@link ProcessRun}), and finishes it ({@link dev.spool.worker.publish.AttemptFinisher}). A task
+ * that cannot be launched as written (a template placeholder without a value, a cwd or stdin_file
+ * outside the allowed directories, a forbidden env variable) ends as a fatal {@link
+ * Outcome.LaunchFailed} without starting anything.
+ *
+ * <p>Working directory: a fresh {@code scratch_dir/WORKER/ID~A} per attempt, deleted afterwards
+ * (links are removed, never followed); a task's own {@code cwd} is used only when it is an existing
+ * directory under one of {@code allowed_cwds} reached without symbolic links. Called on a slot
+ * thread; one instance serves all slots.
+ */
+final class AttemptRunner {
+  private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+  private static final int MAX_STDIN_FILE = 16 * 1024 * 1024;
+  private static final int FINISH_TRIES = 6;
+
+  private final WorkerContext ctx;
+
+  AttemptRunner(WorkerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Runs the attempt to its end and publishes its result. */
+  void run(RunningTasks.Running running, Task task, TaskName.Pending origin)
+      throws IOException, InterruptedException {
+    TaskName.Claimed claim = running.claim;
+    RunResult result = execute(running, task);
+    AttemptResult record = record(task, claim, result, ctx.spool().layout());
+    TaskName.Pending requeue =
+        new TaskName.Pending(
+            origin.priority(), origin.enqueuedMillis(), claim.id(), claim.attempt() + 1);
+    finish(claim, record, requeue);
+    if (result.outcome().kind() == Outcome.Kind.CANCELLED) {
+      Files.deleteIfExists(ctx.spool().layout().cancelRequest(claim.id()));
+    }
+  }
+
+  private RunResult execute(RunningTasks.Running running, Task task) {
+    TaskName.Claimed claim = running.claim;
+    Path scratch = null;
+    try {
+      Path cwd;
+      if (task.cwd() != null) {
+        cwd = allowedPath(task.cwd(), "cwd");
+      } else {
+        scratch = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt());
+        deleteTree(scratch);
+        Files.createDirectories(scratch);
+        cwd = scratch;
+      }
+      LaunchSpec spec = spec(task, claim, cwd);
+      ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
+      running.attach(run);
+      log.debug(
+          "task_started task={} attempt={} argv0={}",
+          claim.id(),
+          claim.attempt(),
+          spec.argv().get(0));
+      return run.run();
+    } catch (RefusedException e) {
+      return notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage());
+    } catch (IOException e) {
+      String msg = "cannot prepare the working directory " + scratch + ": " + e;
+      return notStarted(new Outcome.LaunchFailed(msg, false), msg);
+    } finally {
+      if (scratch != null) {
+        deleteQuietly(scratch);
+      }
+    }
+  }
+
+  /**
+   * Publishes and moves, retrying a failing disk (full, NFS hiccup) a bounded number of times at
+   * the heartbeat pace. A retry first looks for our own record: if the publish went through before
+   * the failure, only the move is repeated (publishing again would find the name taken and wrongly
+   * keep ours as stale).
+   */
+  private void finish(TaskName.Claimed claim, AttemptResult record, TaskName.Pending requeue)
+      throws IOException, InterruptedException {
+    AttemptFinisher finisher = ctx.spool().finisher();
+    Duration retry = ctx.config().heartbeatInterval();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Optional<AttemptResult> published =
+            attempt == 1 ? Optional.empty() : finisher.readResult(claim.id(), claim.attempt());
+        if (published.isPresent() && same(published.get(), record)) {
+          finisher.apply(claim, record.outcome(), requeue);
+        } else {
+          finisher.finish(claim, record, requeue);
+        }
+        return;
+      } catch (IOException e) {
+        if (attempt == FINISH_TRIES) {
+          throw e;
+        }
+        log.error(
+            "result_not_published task={} attempt={} try={} consequence=the task stays claimed;"
+                + " retrying in {}s",
+            claim.id(),
+            claim.attempt(),
+            attempt,
+            retry.toMillis() / 1000.0,
+            e);
+        Thread.sleep(retry.toMillis());
+      }
+    }
+  }
+
+  private static boolean same(AttemptResult a, AttemptResult b) {
+    return a.outcome().equals(b.outcome())
+        && a.finishedAt().equals(b.finishedAt())
+        && Objects.equals(a.worker(), b.worker())
+        && Objects.equals(a.incarnation(), b.incarnation());
+  }
+
+  /** This worker's scratch directory: {@code scratch_dir/<worker id>}. */
+  static Path scratchRoot(WorkerContext ctx) {
+    return ctx.config().scratchDir().resolve(ctx.identity().workerId());
+  }
+
+  private LaunchSpec spec(Task task, TaskName.Claimed claim, Path cwd) throws RefusedException {
+    WorkerConfig c = ctx.config();
+    TypeTemplate template = task.type() == null ? null : c.types().get(task.type());
+    List<String> argv;
+    String stdinText;
+    try {
+      argv = template != null ? ArgvTemplate.argv(template, task, claim.attempt()) : task.argv();
+      stdinText = template != null ? ArgvTemplate.stdin(template, task, claim.attempt()) : null;
+    } catch (ArgvTemplate.TemplateException e) {
+      throw new RefusedException("type " + task.type() + ": " + e.getMessage());
+    }
+    byte[] stdin = stdinText != null ? stdinText.getBytes(StandardCharsets.UTF_8) : stdin(task);
+    Map<String, String> env;
+    try {
+      env =
+          TaskEnvironment.build(
+              ctx.workerEnv(), c.envAllow(), task.env(), c.allowArgv(), spoolVars(claim));
+    } catch (IllegalArgumentException e) {
+      throw new RefusedException(e.getMessage());
+    }
+    SpoolLayout layout = ctx.spool().layout();
+    return new LaunchSpec(
+        argv,
+        env,
+        cwd,
+        stdin,
+        new LaunchSpec.OutputFiles(
+            layout.stdoutLog(claim.id(), claim.attempt()),
+            layout.stderrLog(claim.id(), claim.attempt()),
+            c.outputCapBytes()),
+        new LaunchSpec.Limits(
+            task.timeout() != null ? task.timeout() : c.defaultTimeout(),
+            task.idleTimeout() != null ? task.idleTimeout() : c.idleTimeout(),
+            c.killGrace()),
+        claim.fileName() + "~" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+  }
+
+  private Map<String, String> spoolVars(TaskName.Claimed claim) {
+    return Map.of(
+        "SPOOL_TASK_ID", claim.id(),
+        "SPOOL_ATTEMPT", Integer.toString(claim.attempt()),
+        "SPOOL_WORKER_ID", claim.worker(),
+        "SPOOL_SPOOL_DIR", ctx.spool().layout().root().toString());
+  }
+
+  private byte[] stdin(Task task) throws RefusedException {
+    if (task.stdin() != null) {
+      return task.stdin().getBytes(StandardCharsets.UTF_8);
+    }
+    if (task.stdinFile() == null) {
+      return null;
+    }
+    Path file = allowedPath(task.stdinFile(), "stdin_file");
+    try {
+      var unsafe = SafeFiles.unsafeReason(file, MAX_STDIN_FILE);
+      if (unsafe.isPresent()) {
+        throw new RefusedException("stdin_file " + file + " " + unsafe.get());
+      }
+      return SafeFiles.readBounded(file, MAX_STDIN_FILE);
+    } catch (IOException e) {
+      throw new RefusedException("stdin_file " + file + " cannot be read: " + e);
+    }
+  }
+
+  /** A path from a task, accepted only under an allowed directory and without symbolic links. */
+  private Path allowedPath(String value, String field) throws RefusedException {
+    Path p = Path.of(value);
+    if (!p.isAbsolute()) {
+      throw new RefusedException(field + " must be an absolute path (got " + value + ")");
+    }
+    Path normal = p.normalize();
+    boolean under = ctx.config().allowedCwds().stream().anyMatch(normal::startsWith);
+    if (!under) {
+      throw new RefusedException(
+          field + " " + normal + " is not under any of allowed_cwds " + ctx.config().allowedCwds());
+    }
+    try {
+      if (!normal.toRealPath().equals(normal)) {
+        throw new RefusedException(field + " " + normal + " goes through a symbolic link");
+      }
+    } catch (IOException e) {
+      throw new RefusedException(field + " " + normal + " does not exist");
+    }
+    return normal;
+  }
+
+  private RunResult notStarted(Outcome outcome, String message) {
+    Instant now = ctx.clock().instant();
+    return new RunResult(outcome, now, now, Duration.ZERO, 0, false, 0, false, message);
+  }
+
+  private AttemptResult record(Task task, TaskName.Claimed claim, RunResult r, SpoolLayout layout) {
+    return new AttemptResult(
+        null,
+        claim.id(),
+        claim.attempt(),
+        claim.worker(),
+        claim.incarnation(),
+        ctx.identity().host(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.duration(),
+        r.outcome(),
+        null,
+        null,
+        new OutputCapture(
+            layout.relative(layout.stdoutLog(claim.id(), claim.attempt())),
+            r.stdoutBytes(),
+            r.stdoutTruncated()),
+        new OutputCapture(
+            layout.relative(layout.stderrLog(claim.id(), claim.attempt())),
+            r.stderrBytes(),
+            r.stderrTruncated()),
+        null,
+        task.lane(),
+        null,
+        null,
+        r.message());
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      deleteTree(dir);
+    } catch (IOException e) {
+      log.warn("scratch_not_deleted dir={} consequence=disk space is not reclaimed", dir, e);
+    }
+  }
+
+  /** Deletes a directory tree without following links (a link is deleted, not its target). */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.deleteIfExists(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** The task cannot be launched as written; a retry cannot help. */
+  static final class RefusedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RefusedException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.spool.worker;
+
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.spool.Actor;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.task.Task;
+import dev.spool.worker.config.WorkerConfig;
+import dev.spool.worker.discovery.PendingIndex;
+import dev.spool.worker.discovery.PendingScanner;
+import dev.spool.worker.discovery.TaskMatcher;
+import dev.spool.worker.discovery.TaskPicker;
+import dev.spool.worker.discovery.Verdict;
+import dev.spool.worker.exec.StopReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker's claim loop, on one thread: rescans pending/ on schedule (or when the watcher lost
+ * events), looks at control requests, and while a slot is free claims the first task of the {@link
+ * PendingIndex} this worker may run, reading a task file only when its name reaches the head (the
+ * verdict is cached). It never claims more tasks than free slots, so it never hoards. Each
+ * iteration catches Throwable, logs it and goes on after a pause.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final long MAX_WAIT_NANOS = 200_000_000L;
+
+  private final WorkerContext ctx;
+  private final PendingIndex index;
+  private final PendingScanner scanner;
+  private final TaskMatcher matcher;
+  private final TaskPicker picker;
+  private final RunningTasks running;
+  private final AttemptRunner runner;
+  private final ExecutorService slotThreads;
+  private final Semaphore slots;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition woken = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean draining;
+  private volatile boolean rescanRequested = true;
+  private volatile boolean stopped;
+  private long nextRescan;
+
+  Dispatcher(
+      WorkerContext ctx, PendingIndex index, RunningTasks running, ExecutorService slotThreads) {
+    this.ctx = ctx;
+    this.index = index;
+    this.scanner =
+        new PendingScanner(
+            ctx.spool().layout().dir(dev.spool.protocol.spool.TaskState.PENDING), index);
+    this.matcher = new TaskMatcher(ctx.config());
+    this.picker = new TaskPicker(index, matcher, ctx.spool().taskFiles(), ctx.spool().layout());
+    this.running = running;
+    this.runner = new AttemptRunner(ctx);
+    this.slotThreads = slotThreads;
+    this.slots = new Semaphore(ctx.config().slots());
+  }
+
+  /** Wakes the loop: a name was added or a slot was freed. */
+  void wake() {
+    lock.lock();
+    try {
+      signalled = true;
+      woken.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void requestRescan() {
+    rescanRequested = true;
+    wake();
+  }
+
+  /** Stops claiming for good (drain request, shutdown). Running tasks go on. */
+  void drain() {
+    if (!draining) {
+      draining = true;
+      log.info("worker_draining worker={}", ctx.identity().workerId());
+    }
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  void stop() {
+    stopped = true;
+    wake();
+  }
+
+  /** The loop body of the dispatcher thread; returns after {@link #stop}. */
+  void loop() {
+    MDC.put("worker", ctx.identity().workerId());
+    nextRescan = ctx.nanoTicker().getAsLong();
+    while (!stopped) {
+      try {
+        iteration();
+      } catch (Throwable t) {
+        log.error("dispatch_failed consequence=no claims for 1s; the next iteration retries", t);
+        await(1_000_000_000L);
+      }
+    }
+  }
+
+  private void iteration() throws IOException {
+    long now = ctx.nanoTicker().getAsLong();
+    if (rescanRequested || now - nextRescan >= 0) {
+      rescanRequested = false;
+      nextRescan = now + ctx.config().rescanInterval().toNanos();
+      scanner.rescan();
+    }
+    checkControl();
+    while (!draining && !stopped && slots.tryAcquire()) {
+      boolean started = false;
+      try {
+        started = claimNext();
+      } finally {
+        if (!started) {
+          slots.release(); // also when claiming failed with an exception: never leak a slot
+        }
+      }
+      if (!started) {
+        break;
+      }
+    }
+    long untilRescan = nextRescan - ctx.nanoTicker().getAsLong();
+    await(Math.max(1, Math.min(untilRescan, MAX_WAIT_NANOS)));
+  }
+
+  private void await(long nanos) {
+    lock.lock();
+    try {
+      if (!signalled) {
+        woken.awaitNanos(nanos);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkControl() throws IOException {
+    SpoolLayout layout = ctx.spool().layout();
+    Path drain = layout.drainRequest(ctx.identity().workerId());
+    if (Files.exists(drain)) {
+      drain();
+      Files.deleteIfExists(drain);
+    }
+    for (RunningTasks.Running r : running.all()) {
+      if (Files.exists(layout.cancelRequest(r.claim.id()))) {
+        log.info("task_cancel_requested task={} attempt={}", r.claim.id(), r.claim.attempt());
+        r.requestStop(StopReason.CANCEL);
+      }
+    }
+  }
+
+  /** Claims and starts one task with the slot the caller holds; false when none is claimable. */
+  private boolean claimNext() throws IOException {
+    WorkerConfig.Bulkhead b = ctx.config().bulkhead();
+    int general = ctx.config().slots() - b.reservedSlots();
+    // With the general slots busy with ordinary work, the free slot is a reserved one.
+    int minPriority = running.countBelow(b.minPriority()) >= general ? b.minPriority() : 0;
+    for (int tries = 0; tries < 1000 && !stopped; tries++) {
+      Optional<String> pick = picker.pick(minPriority);
+      if (pick.isEmpty()) {
+        return false;
+      }
+      if (tryStart(pick.get())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Claims {@code name}; true when a task now runs in the held slot. */
+  private boolean tryStart(String name) throws IOException {
+    TaskName.Pending p = PendingIndex.parse(name);
+    index.remove(name);
+    Optional<TaskName.Claimed> claim =
+        ctx.spool().moves().tryClaim(p, ctx.identity().workerId(), ctx.identity().incarnation());
+    if (claim.isEmpty()) {
+      log.debug("claim_lost task={} attempt={}", p.id(), p.attempt());
+      return false;
+    }
+    TaskName.Claimed c = claim.get();
+    Path file = ctx.spool().layout().path(c);
+    Task task;
+    try {
+      task = ctx.spool().taskFiles().read(file, c.id());
+    } catch (NoSuchFileException e) {
+      // Someone moved our fresh claim (an operator's requeue); it is theirs to account for.
+      log.warn("claim_vanished task={} attempt={}", c.id(), c.attempt());
+      return false;
+    } catch (InvalidInputException e) {
+      quarantine(file, e.getMessage());
+      return false;
+    }
+    Verdict v = matcher.verdict(task);
+    if (v.kind() == Verdict.Kind.QUARANTINE) {
+      quarantine(file, v.reason());
+      return false;
+    }
+    if (!v.runnable()) {
+      // The file changed between the verdict and the claim; give it back untouched.
+      log.warn("claim_returned task={} reason=not runnable here after re-reading", c.id());
+      ctx.spool().moves().tryMove(c, p, Actor.WORKER);
+      return false;
+    }
+    RunningTasks.Running r = new RunningTasks.Running(c, p.priority(), ctx.clock().instant());
+    running.add(r);
+    log.info("task_claimed task={} attempt={} priority={}", c.id(), c.attempt(), p.priority());
+    slotThreads.execute(() -> runSlot(r, task, p));
+    return true;
+  }
+
+  private void quarantine(Path claimFile, String reason) throws IOException {
+    Path q = ctx.spool().quarantine().quarantine(claimFile, reason, ctx.detectedBy());
+    log.warn("task_quarantined file={} to={} reason={}", claimFile.getFileName(), q, reason);
+  }
+
+  private void runSlot(RunningTasks.Running r, Task task, TaskName.Pending origin) {
+    MDC.put("worker", ctx.identity().workerId());
+    MDC.put("task", r.claim.id());
+    MDC.put("attempt", Integer.toString(r.claim.attempt()));
+    try {
+      runner.run(r, task, origin);
+    } catch (Throwable t) {
+      log.error(
+          "attempt_not_finished task={} attempt={} consequence=the task stays claimed; the"
+              + " coordinator recovers it when this worker incarnation ends",
+          r.claim.id(),
+          r.claim.attempt(),
+          t);
+    } finally {
+      running.remove(r);
+      slots.release();
+      MDC.clear();
+      wake();
+    }
+  }
+
+  /** Waits up to {@code millis} for the slots to be idle; true when no task runs. */
+  boolean awaitIdle(long millis) throws InterruptedException {
+    long deadline = ctx.nanoTicker().getAsLong() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (running.size() > 0) {
+      if (ctx.nanoTicker().getAsLong() - deadline >= 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    return true;
+  }
+}

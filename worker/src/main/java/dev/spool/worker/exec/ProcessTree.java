@@ -1,0 +1,180 @@
+package dev.spool.worker.exec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processes of one attempt: the root, every descendant seen in repeated snapshots, and (on
+ * Linux) every process whose environment carries the attempt's unique token. The token finds
+ * descendants that left the tree: a double fork with {@code setsid} reparents the grandchild to
+ * init before any snapshot can see it, but it keeps the environment it inherited (a process that
+ * scrubs its own environment and detaches escapes both nets; nothing short of cgroups catches it).
+ *
+ * <p>Stopping is SIGTERM to all, a grace period, then SIGKILL to all, repeated while new members
+ * appear. {@link ProcessHandle} checks the start time of each pid, so a recycled pid is never
+ * signalled. Thread-safe.
+ */
+final class ProcessTree {
+  static final String TOKEN_VARIABLE = "SPOOL_RUN_TOKEN";
+  private static final Path PROC = Path.of("/proc");
+
+  private final ProcessHandle root;
+  private final byte[] tokenEntry;
+  private final Map<Long, ProcessHandle> known = new ConcurrentHashMap<>();
+
+  ProcessTree(ProcessHandle root, String token) {
+    this.root = root;
+    this.tokenEntry = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Remembers the current descendants; call often while the root runs. */
+  void snapshot() {
+    root.descendants().forEach(h -> known.putIfAbsent(h.pid(), h));
+  }
+
+  /** Every member still alive, the root included. */
+  List<ProcessHandle> alive() {
+    snapshot();
+    scanTokens();
+    List<ProcessHandle> out = new ArrayList<>();
+    if (running(root)) {
+      out.add(root);
+    }
+    for (ProcessHandle h : known.values()) {
+      if (running(h)) {
+        out.add(h);
+      } else {
+        known.remove(h.pid(), h);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Pids of the root and its current descendants, for progress reports (resident memory). Cheap: no
+   * environment scan, so processes that left the tree are not counted.
+   */
+  List<Long> pids() {
+    List<Long> out = new ArrayList<>();
+    if (root.isAlive()) {
+      out.add(root.pid());
+      root.descendants().forEach(h -> out.add(h.pid()));
+    }
+    return out;
+  }
+
+  /**
+   * Stops every member: SIGTERM, up to {@code grace} for them to exit, then SIGKILL rounds until
+   * none is left or {@code rounds} are spent.
+   *
+   * @return true when no member is left alive
+   */
+  boolean stop(Duration grace) throws InterruptedException {
+    List<ProcessHandle> members = alive();
+    for (ProcessHandle h : members) {
+      h.destroy();
+    }
+    awaitExit(members, grace);
+    for (int round = 0; round < 10; round++) {
+      members = alive();
+      if (members.isEmpty()) {
+        return true;
+      }
+      for (ProcessHandle h : members) {
+        h.destroyForcibly();
+      }
+      awaitExit(members, Duration.ofMillis(500));
+    }
+    return alive().isEmpty();
+  }
+
+  private static void awaitExit(List<ProcessHandle> members, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      if (members.stream().noneMatch(ProcessTree::running)) {
+        return;
+      }
+      // A non-child cannot be waited for; its exit is only seen by polling.
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+  }
+
+  /**
+   * Alive and not a zombie: an orphan whose reaper (in a container, PID 1 may not reap) has not
+   * collected it yet is dead for every purpose here and holds no pipe.
+   */
+  static boolean running(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(h.pid())).resolve("stat"));
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+    } catch (IOException e) {
+      return !Files.isDirectory(PROC.resolve("self"));
+    }
+  }
+
+  private void scanTokens() {
+    if (!Files.isDirectory(PROC)) {
+      return;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path d : dirs) {
+        String name = d.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid = Long.parseLong(name);
+        if (pid == self || known.containsKey(pid) || !carriesToken(d)) {
+          continue;
+        }
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        h.ifPresent(p -> known.putIfAbsent(pid, p));
+      }
+    } catch (IOException e) {
+      // /proc vanished or is unreadable: the descendant snapshots still apply.
+    }
+  }
+
+  private boolean carriesToken(Path procDir) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(procDir.resolve("environ"));
+    } catch (IOException | SecurityException e) {
+      return false; // another user's process, or it exited
+    }
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start == tokenEntry.length && regionEquals(env, start)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  private boolean regionEquals(byte[] env, int start) {
+    for (int k = 0; k < tokenEntry.length; k++) {
+      if (env[start + k] != tokenEntry[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
