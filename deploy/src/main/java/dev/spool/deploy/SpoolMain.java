@@ -1,6 +1,7 @@
 package dev.spool.deploy;
 
 import dev.spool.coordinator.cli.OperatorCli;
+import dev.spool.worker.WorkerCommand;
 import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ public final class SpoolMain {
   public static CommandLine commandLine(Clock clock) {
     CommandLine cl = new CommandLine(new SpoolMain());
     OperatorCli.addTo(cl, clock);
+    cl.addSubcommand(new WorkerCommand());
     cl.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     return cl;
   }

@@ -2,6 +2,7 @@ package dev.spool.worker;
 
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.spool.Actor;
+import dev.spool.protocol.spool.PendingIntake;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.task.Task;
@@ -60,7 +61,14 @@ final class Dispatcher {
     this.index = index;
     this.scanner =
         new PendingScanner(
-            ctx.spool().layout().dir(dev.spool.protocol.spool.TaskState.PENDING), index);
+            ctx.spool().layout().dir(dev.spool.protocol.spool.TaskState.PENDING),
+            index,
+            new PendingIntake(
+                ctx.spool().layout(),
+                ctx.spool().files(),
+                ctx.clock(),
+                ctx.nanoTicker(),
+                ctx.detectedBy()));
     this.matcher = new TaskMatcher(ctx.config());
     this.picker = new TaskPicker(index, matcher, ctx.spool().taskFiles(), ctx.spool().layout());
     this.running = running;

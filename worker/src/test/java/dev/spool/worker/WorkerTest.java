@@ -533,4 +533,22 @@ class WorkerTest {
     assertEquals("p1", hb.running().get(0).taskId());
     assertTrue(hb.running().get(0).lastOutputAt() != null);
   }
+
+  @Test
+  void handDroppedFilesAreTakenInAndHostileEntriesQuarantined() throws Exception {
+    Path pending = spool.layout.dir(TaskState.PENDING);
+    Files.writeString(
+        pending.resolve("mytask.json"),
+        "{\"id\": \"dropped\", \"argv\": [\"" + exitWith + "\", \"0\"]}");
+    Path secret = dir.resolve("secret.txt");
+    Files.writeString(secret, "top secret");
+    Files.createSymbolicLink(pending.resolve("link.json"), secret);
+    start(config("w1").build());
+    Await.until(WAIT, "the dropped task ran", () -> spool.exists(TaskState.DONE, "dropped"));
+    Await.until(WAIT, "the link was quarantined", () -> spool.count(TaskState.PENDING) == 0);
+    try (var q = Files.list(spool.layout.quarantine())) {
+      assertEquals(2, q.count(), "the link and its reason file");
+    }
+    assertEquals("top secret", Files.readString(secret), "the target is untouched");
+  }
 }

@@ -176,9 +176,9 @@ public final class ProcessRun {
       } else if (r == StopReason.HAND_BACK) {
         o = new Outcome.HandedBack("worker shutting down");
       } else if (now - t0 >= timeout) {
-        o = new Outcome.TimedOut(spec.limits().timeout().toMillis());
+        o = new Outcome.TimedOut(spec.limits().timeout());
       } else if (now - lastOutput >= idle) {
-        o = new Outcome.IdleTimedOut(spec.limits().idleTimeout().toMillis());
+        o = new Outcome.IdleTimedOut(spec.limits().idleTimeout());
       }
       if (o != null) {
         tree.stop(grace);

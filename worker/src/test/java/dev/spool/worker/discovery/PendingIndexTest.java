@@ -47,7 +47,7 @@ class PendingIndexTest {
     Files.createFile(pending.resolve("hand-dropped.json"));
     Files.createFile(pending.resolve(".partial.tmp"));
     index.offer(name(500, 2, "vanished"));
-    PendingScanner scanner = new PendingScanner(pending, index);
+    PendingScanner scanner = new PendingScanner(pending, index, null);
     assertEquals(1, scanner.rescan());
     assertEquals(List.of(name(500, 1, "kept")), order(index));
 

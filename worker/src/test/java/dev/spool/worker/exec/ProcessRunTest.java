@@ -149,7 +149,7 @@ class ProcessRunTest {
                 Duration.ofMillis(500),
                 Duration.ofSeconds(20),
                 1 << 20));
-    assertEquals(new Outcome.TimedOut(500L), r.outcome());
+    assertEquals(new Outcome.TimedOut(java.time.Duration.ofMillis(500)), r.outcome());
     assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(2)) < 0);
   }
 
@@ -164,7 +164,7 @@ class ProcessRunTest {
                 Duration.ofSeconds(20),
                 Duration.ofMillis(500),
                 1 << 20));
-    assertEquals(new Outcome.IdleTimedOut(500L), r.outcome());
+    assertEquals(new Outcome.IdleTimedOut(java.time.Duration.ofMillis(500)), r.outcome());
     assertTrue(r.duration().compareTo(Duration.ofSeconds(2)) < 0, r.duration().toString());
   }
 

@@ -118,7 +118,7 @@ class ProcessTreeTest {
                 + " \"$1\"; wait",
             timeout,
             bound(timeout));
-    assertEquals(new Outcome.TimedOut(800L), r.outcome());
+    assertEquals(new Outcome.TimedOut(java.time.Duration.ofMillis(800)), r.outcome());
   }
 
   @Test
@@ -130,7 +130,7 @@ class ProcessTreeTest {
                 + " sh \"$1\" & ) ; echo started; sleep 30",
             timeout,
             bound(timeout));
-    assertEquals(new Outcome.TimedOut(800L), r.outcome());
+    assertEquals(new Outcome.TimedOut(java.time.Duration.ofMillis(800)), r.outcome());
   }
 
   @Test

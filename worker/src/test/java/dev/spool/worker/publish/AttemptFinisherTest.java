@@ -59,8 +59,8 @@ class AttemptFinisherTest {
     for (Outcome o :
         List.of(
             new Outcome.Failed(1, null),
-            new Outcome.TimedOut(1L),
-            new Outcome.IdleTimedOut(1L),
+            new Outcome.TimedOut(java.time.Duration.ofMillis(1)),
+            new Outcome.IdleTimedOut(java.time.Duration.ofMillis(1)),
             new Outcome.LaunchFailed("x", true))) {
       assertEquals(
           new TaskName.Parked(TaskState.FAILED, "t1", 2),
