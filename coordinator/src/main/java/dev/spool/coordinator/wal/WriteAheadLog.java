@@ -139,6 +139,19 @@ public final class WriteAheadLog implements Closeable {
    * @return the record as written
    */
   public synchronized WalRecord append(WalRecord draft) throws IOException {
+    return append(draft, true);
+  }
+
+  /**
+   * Appends a record without forcing it: for facts that are safe to lose in a crash (a marker that
+   * a decision was applied; replaying the decision again is idempotent). The next forced append
+   * makes it durable too.
+   */
+  public synchronized WalRecord appendUnforced(WalRecord draft) throws IOException {
+    return append(draft, false);
+  }
+
+  private WalRecord append(WalRecord draft, boolean force) throws IOException {
     WalRecord r =
         new WalRecord(
             draft.schemaVersion(),
@@ -159,7 +172,9 @@ public final class WriteAheadLog implements Closeable {
     while (buf.hasRemaining()) {
       ch.write(buf);
     }
-    ch.force(false);
+    if (force) {
+      ch.force(false);
+    }
     nextSeq++;
     appendedSinceCompaction++;
     return r;

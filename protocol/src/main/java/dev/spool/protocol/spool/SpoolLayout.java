@@ -84,6 +84,22 @@ public final class SpoolLayout {
     return root.resolve("state");
   }
 
+  /**
+   * The active coordinator's lease, {@code state/coordinator.lease}, replaced atomically by its
+   * holder about every second.
+   */
+  public Path coordinatorLease() {
+    return state().resolve("coordinator.lease");
+  }
+
+  /**
+   * The claim on one coordinator lease epoch, {@code state/coordinator.epoch~<20 digits>}:
+   * published with a hard link, so exactly one coordinator ever holds each epoch.
+   */
+  public Path coordinatorEpoch(long epoch) {
+    return state().resolve(String.format("coordinator.epoch~%020d", epoch));
+  }
+
   /** Every directory of the spool, in creation order. */
   public List<Path> directories() {
     List<Path> dirs = new ArrayList<>();

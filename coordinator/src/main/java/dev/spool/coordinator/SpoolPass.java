@@ -1,0 +1,166 @@
+package dev.spool.coordinator;
+
+import dev.spool.coordinator.decision.Decision;
+import dev.spool.coordinator.decision.DecisionLog;
+import dev.spool.coordinator.decision.TaskReader;
+import dev.spool.coordinator.deps.BlockedTasks;
+import dev.spool.coordinator.liveness.WorkerKey;
+import dev.spool.coordinator.liveness.WorkerLiveness;
+import dev.spool.coordinator.recovery.ClaimRecovery;
+import dev.spool.coordinator.retry.FailedTasks;
+import dev.spool.coordinator.retry.WaitingTasks;
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.Require;
+import dev.spool.protocol.fs.SafeFiles;
+import dev.spool.protocol.heartbeat.Heartbeat;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of the coordinator over the live part of the spool: cancel requests, dead workers'
+ * claims, failed attempts, scheduled and pending tasks (due, expired), blocked tasks. Each decision
+ * goes through the {@link DecisionLog} (WAL first). A problem with one task is logged and the pass
+ * goes on with the next; the next pass looks at it again. Not thread-safe.
+ */
+final class SpoolPass {
+  private static final Logger log = LoggerFactory.getLogger(SpoolPass.class);
+
+  /** Something that decides about one task file. */
+  private interface Step {
+    Optional<Decision> decide(TaskName name) throws IOException;
+  }
+
+  private final SpoolLayout layout;
+  private final Clock clock;
+  private final DoubleSupplier jitter;
+  private final WorkerLiveness liveness;
+  private final ClaimRecovery recovery;
+  private final FailedTasks failed;
+  private final WaitingTasks waiting;
+  private final BlockedTasks blocked;
+  private final CancelRequests cancels;
+  private final Set<WorkerKey> reportedDead = new HashSet<>();
+
+  SpoolPass(TaskReader tasks, CoordinatorConfig config, Clock clock, WorkerLiveness liveness) {
+    this.layout = tasks.layout();
+    this.clock = clock;
+    this.jitter = config.jitter();
+    this.liveness = liveness;
+    this.recovery = new ClaimRecovery(tasks);
+    this.failed = new FailedTasks(tasks);
+    this.waiting = new WaitingTasks(tasks);
+    this.blocked = new BlockedTasks(tasks);
+    this.cancels = new CancelRequests(layout);
+  }
+
+  void run(DecisionLog decisions) throws IOException {
+    SpoolSnapshot snap = SpoolSnapshot.scan(layout);
+    Instant now = clock.instant();
+    for (Decision d : cancels.decide(snap)) {
+      apply(decisions, d);
+    }
+    Set<WorkerKey> dead = deadWorkers(snap);
+    each(decisions, snap, TaskState.CLAIMED, n -> claimOfDead(n, dead, now));
+    each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
+    waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING));
+    each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
+    each(decisions, snap, TaskState.PENDING, n -> waiting.decide(n, now));
+    blocked.retain(snap.all(TaskState.BLOCKED));
+    each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
+  }
+
+  private void each(DecisionLog decisions, SpoolSnapshot snap, TaskState state, Step step)
+      throws IOException {
+    for (TaskName n : snap.in(state)) {
+      Optional<Decision> d;
+      try {
+        d = step.decide(n);
+      } catch (IOException e) {
+        log.warn(
+            "task_skipped file={} consequence=looked at again next pass",
+            layout.relative(layout.path(n)),
+            e);
+        continue;
+      }
+      if (d.isPresent()) {
+        apply(decisions, d.get());
+      }
+    }
+  }
+
+  /** A WAL or apply failure ends the pass: the WAL may be broken; the next pass retries. */
+  private void apply(DecisionLog decisions, Decision d) throws IOException {
+    decisions.decide(d);
+  }
+
+  private Optional<Decision> claimOfDead(TaskName n, Set<WorkerKey> dead, Instant now)
+      throws IOException {
+    TaskName.Claimed c = (TaskName.Claimed) n;
+    if (!dead.contains(new WorkerKey(c.worker(), c.incarnation()))) {
+      return Optional.empty();
+    }
+    return recovery.decide(c, now);
+  }
+
+  private Set<WorkerKey> deadWorkers(SpoolSnapshot snap) throws IOException {
+    Set<WorkerKey> owners = new HashSet<>();
+    for (TaskName n : snap.in(TaskState.CLAIMED)) {
+      TaskName.Claimed c = (TaskName.Claimed) n;
+      owners.add(new WorkerKey(c.worker(), c.incarnation()));
+    }
+    Set<WorkerKey> dead = liveness.observe(heartbeats(), owners);
+    for (WorkerKey k : dead) {
+      if (reportedDead.add(k)) {
+        log.warn(
+            "worker_dead worker={} incarnation={} holds_claims={} consequence=its claims are"
+                + " recorded lost and requeued",
+            k.worker(),
+            k.incarnation(),
+            owners.contains(k));
+      }
+    }
+    reportedDead.retainAll(dead);
+    return dead;
+  }
+
+  private Map<String, Heartbeat> heartbeats() throws IOException {
+    Map<String, Heartbeat> out = new HashMap<>();
+    for (String f : SpoolSnapshot.list(layout.heartbeats())) {
+      String worker = f.endsWith(".json") ? f.substring(0, f.length() - 5) : "";
+      if (!Require.ID.matcher(worker).matches()) {
+        continue;
+      }
+      Path p = layout.heartbeat(worker);
+      try {
+        Heartbeat hb =
+            SpoolJson.read(
+                layout.relative(p),
+                SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
+                Heartbeat.class);
+        if (worker.equals(hb.workerId())) {
+          out.put(hb.workerId(), hb);
+        }
+      } catch (NoSuchFileException e) {
+        log.debug("heartbeat_vanished file={}", f);
+      } catch (InvalidInputException e) {
+        log.warn("heartbeat_invalid file={} reason={}", f, e.getMessage());
+      }
+    }
+    return out;
+  }
+}
