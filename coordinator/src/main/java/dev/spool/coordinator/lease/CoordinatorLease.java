@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * epoch {@code e + 1} with a hard link ({@code state/coordinator.epoch~<e+1>}), so two standbys
  * racing for the same epoch cannot both win; then it writes the lease.
  *
- * <p>Fencing: the active coordinator reads the lease at every {@link #tick}; if it shows a higher
- * epoch or another owner, this coordinator is fenced and stops acting at once (its WAL file is of
- * the old epoch, so it cannot mix records into the new holder's file). A decision already in flight
- * in the same tick can still finish: the window is one tick, and every decision is idempotent and
- * fenced on the task file itself (a rename of a source that is gone does nothing).
+ * <p>Fencing: the active coordinator reads the lease and the epoch claims at every {@link #tick};
+ * if they show a higher epoch (or the lease another owner), this coordinator is fenced and stops
+ * acting at once (its WAL file is of the old epoch, so it cannot mix records into the new holder's
+ * file). A decision already in flight in the same tick can still finish: the window is one tick,
+ * and every decision is idempotent and fenced on the task file itself (a rename of a source that is
+ * gone does nothing).
  *
  * <p>Not thread-safe: driven by one coordinator loop.
  */
@@ -103,7 +104,7 @@ public final class CoordinatorLease {
   }
 
   private void renewOrStep(Optional<LeaseRecord> current, long now) throws IOException {
-    if (fenced(current)) {
+    if (fenced(current) || highestEpochClaim() > epoch) {
       log.error(
           "coordinator_fenced owner={} epoch={} lease_owner={} lease_epoch={}"
               + " consequence=this coordinator stops acting and watches as a standby",
@@ -157,6 +158,12 @@ public final class CoordinatorLease {
     seq = 0;
     write(false);
     lastRenewNanos = now;
+    if (highestEpochClaim() > next) {
+      // Another standby claimed a later epoch while this one wrote its lease: it wins.
+      log.info("coordinator_takeover_superseded epoch={} owner={}", next, config.owner());
+      watchedSinceNanos = now;
+      return;
+    }
     role = Role.ACTIVE;
     Files.deleteIfExists(layout.coordinatorEpoch(next - 2));
     log.info(
