@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,24 +79,52 @@ public final class DecisionLog implements Closeable {
     return found;
   }
 
-  /** Applies the decisions left open by an earlier I/O error. */
-  public void retryOpen() throws IOException {
+  /**
+   * Applies the decisions left open by an earlier error. One that fails again is logged and stays
+   * open; it never keeps the others (or the pass) from running.
+   *
+   * @return how many are still open
+   */
+  public int retryOpen() {
     for (WalRecord r : new ArrayList<>(open.values())) {
-      applyAndMark(r);
+      try {
+        applyAndMark(r);
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "decision_still_open seq={} op={} task={} from={} consequence=retried next pass",
+            r.seq(),
+            r.op(),
+            r.taskId(),
+            r.from(),
+            e);
+      }
     }
+    return open.size();
   }
 
   /**
    * Logs {@code decision} durably, then applies it.
    *
-   * @throws IOException if the WAL append fails (nothing was done) or applying fails (the decision
-   *     stays open and is retried by {@link #retryOpen})
+   * @return what applying did, or empty if applying failed: the decision stays open and is retried
+   *     by {@link #retryOpen}
+   * @throws IOException if the WAL append fails (nothing was decided)
    */
-  public Applied decide(Decision decision) throws IOException {
+  public Optional<Applied> decide(Decision decision) throws IOException {
     WalRecord r = wal.append(decision.toDraft(layout, clock.instant()));
     open.put(r.seq(), r);
     CrashPoints.reach(CrashPoints.AFTER_WAL_APPEND);
-    Applied applied = applyAndMark(r);
+    Optional<Applied> applied;
+    try {
+      applied = Optional.of(applyAndMark(r));
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "decision_not_applied seq={} op={} task={} consequence=stays open, retried next pass",
+          r.seq(),
+          r.op(),
+          r.taskId(),
+          e);
+      applied = Optional.empty();
+    }
     if (open.isEmpty() && wal.appendedSinceCompaction() >= COMPACT_AFTER) {
       wal.compact(List.of());
     } else if (wal.appendedSinceCompaction() >= 4L * COMPACT_AFTER) {

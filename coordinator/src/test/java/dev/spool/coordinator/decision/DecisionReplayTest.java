@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -240,7 +241,8 @@ class DecisionReplayTest {
     place(sched, "t");
     try (DecisionLog log = DecisionLog.open(layout, files, 1, CLOCK)) {
       assertEquals(
-          Applied.MOVED, log.decide(new Decision(Decision.DUE, sched, pending, null, null, null)));
+          Optional.of(Applied.MOVED),
+          log.decide(new Decision(Decision.DUE, sched, pending, null, null, null)));
     }
     // An operator puts a task file under the old name again; the finished decision must not
     // touch it.
@@ -249,6 +251,32 @@ class DecisionReplayTest {
     assertTrue(at(sched));
     try (WriteAheadLog wal = WriteAheadLog.open(layout.wal(), 3, files)) {
       assertEquals(List.<WalRecord>of(), wal.replayed());
+    }
+  }
+
+  @Test
+  void aDecisionThatCannotBeAppliedStaysOpenAndBlocksNothingElse() throws Exception {
+    TaskName pending = new TaskName.Pending(500, T0.toEpochMilli(), "bad", 1);
+    TaskName done = new TaskName.Terminal(TaskState.DONE, "bad");
+    place(pending, "bad");
+    TaskName sched = new TaskName.Scheduled(T0.toEpochMilli(), 500, "ok", 1);
+    TaskName ready = new TaskName.Pending(500, T0.toEpochMilli(), "ok", 1);
+    place(sched, "ok");
+    try (DecisionLog log = DecisionLog.open(layout, files, 1, CLOCK)) {
+      assertEquals(
+          Optional.empty(),
+          log.decide(new Decision(Decision.DUE, pending, done, null, null, null)));
+      assertEquals(
+          Optional.of(Applied.MOVED),
+          log.decide(new Decision(Decision.DUE, sched, ready, null, null, null)));
+      assertEquals(1, log.retryOpen(), "the forbidden move stays open");
+      assertEquals("bad", log.openDecisions().get(0).taskId());
+    }
+    assertTrue(at(ready));
+    assertTrue(at(pending));
+    try (DecisionLog log = DecisionLog.open(layout, files, 2, CLOCK)) {
+      assertEquals(1, log.recover());
+      assertEquals(1, log.openDecisions().size(), "kept through compaction");
     }
   }
 }
