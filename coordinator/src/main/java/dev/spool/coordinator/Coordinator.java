@@ -4,6 +4,7 @@ import dev.spool.coordinator.decision.DecisionLog;
 import dev.spool.coordinator.decision.TaskReader;
 import dev.spool.coordinator.lease.CoordinatorLease;
 import dev.spool.coordinator.liveness.WorkerLiveness;
+import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.wal.WalCorruptException;
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
@@ -61,7 +62,9 @@ public final class Coordinator implements AutoCloseable {
     TaskReader tasks = new TaskReader(layout, new Quarantine(layout, files, clock));
     WorkerLiveness liveness =
         new WorkerLiveness(config.deadAfter(), config.pauseThreshold(), nanoTicker);
-    this.pass = new SpoolPass(tasks, config, clock, liveness);
+    TimeoutBackstop backstop =
+        new TimeoutBackstop(tasks, files, config.timeoutGrace(), nanoTicker, clock);
+    this.pass = new SpoolPass(tasks, config, clock, liveness, backstop);
   }
 
   /** Starts the loop on a daemon thread named {@code spool-coordinator}. */

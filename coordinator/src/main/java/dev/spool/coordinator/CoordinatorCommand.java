@@ -61,6 +61,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
       description = "A standby takes over after the lease is unchanged this long (default 10s).")
   Duration leaseTimeout;
 
+  @Option(
+      names = "--timeout-grace",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "Request a cancel of a task this long past its hard timeout (default 60s).")
+  Duration timeoutGrace;
+
   @Option(names = "--id", description = "This coordinator's id (default host-pid-random).")
   String id;
 
@@ -110,7 +117,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
             : Duration.ofSeconds(1);
     Duration pause = interval.multipliedBy(8);
     return new CoordinatorConfig(
-        interval, deadAfter, new LeaseConfig(owner, host, pid, leaseTimeout, renew, pause), null);
+        interval,
+        deadAfter,
+        new LeaseConfig(owner, host, pid, leaseTimeout, renew, pause),
+        timeoutGrace,
+        null);
   }
 
   private static String host() {

@@ -12,18 +12,26 @@ import java.util.function.DoubleSupplier;
  * @param interval pause between two passes (default 250 ms)
  * @param deadAfter a worker whose heartbeat seq stayed unchanged this long is dead (default 15 s)
  * @param lease who this coordinator is and the lease timings
+ * @param timeoutGrace how long past a task's hard timeout a claim may last on a live worker before
+ *     the coordinator requests a cancel (default 60 s)
  * @param jitter random numbers in [0, 1) for backoff jitter (tests pass a constant)
  */
 public record CoordinatorConfig(
-    Duration interval, Duration deadAfter, LeaseConfig lease, DoubleSupplier jitter) {
+    Duration interval,
+    Duration deadAfter,
+    LeaseConfig lease,
+    Duration timeoutGrace,
+    DoubleSupplier jitter) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(15);
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(60);
 
   public CoordinatorConfig {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(deadAfter, "dead_after");
     Objects.requireNonNull(lease, "lease");
+    timeoutGrace = timeoutGrace == null ? DEFAULT_TIMEOUT_GRACE : timeoutGrace;
     jitter = jitter == null ? () -> ThreadLocalRandom.current().nextDouble() : jitter;
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
@@ -42,6 +50,7 @@ public record CoordinatorConfig(
             DEFAULT_LEASE_TIMEOUT,
             Duration.ofSeconds(1),
             DEFAULT_INTERVAL.multipliedBy(8)),
+        DEFAULT_TIMEOUT_GRACE,
         null);
   }
 

@@ -7,6 +7,7 @@ import dev.spool.coordinator.deps.BlockedTasks;
 import dev.spool.coordinator.liveness.WorkerKey;
 import dev.spool.coordinator.liveness.WorkerLiveness;
 import dev.spool.coordinator.recovery.ClaimRecovery;
+import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.retry.FailedTasks;
 import dev.spool.coordinator.retry.WaitingTasks;
 import dev.spool.protocol.InvalidInputException;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass of the coordinator over the live part of the spool: cancel requests, dead workers'
- * claims, failed attempts, scheduled and pending tasks (due, expired), blocked tasks. Each decision
- * goes through the {@link DecisionLog} (WAL first). A problem with one task is logged and the pass
- * goes on with the next; the next pass looks at it again. Not thread-safe.
+ * claims, live workers' claims past their hard timeout, failed attempts, scheduled and pending
+ * tasks (due, expired), blocked tasks. Each decision goes through the {@link DecisionLog} (WAL
+ * first). A problem with one task is logged and the pass goes on with the next; the next pass looks
+ * at it again. Not thread-safe.
  */
 final class SpoolPass {
   private static final Logger log = LoggerFactory.getLogger(SpoolPass.class);
@@ -49,6 +51,7 @@ final class SpoolPass {
   private final Clock clock;
   private final DoubleSupplier jitter;
   private final WorkerLiveness liveness;
+  private final TimeoutBackstop backstop;
   private final ClaimRecovery recovery;
   private final FailedTasks failed;
   private final WaitingTasks waiting;
@@ -56,11 +59,17 @@ final class SpoolPass {
   private final CancelRequests cancels;
   private final Set<WorkerKey> reportedDead = new HashSet<>();
 
-  SpoolPass(TaskReader tasks, CoordinatorConfig config, Clock clock, WorkerLiveness liveness) {
+  SpoolPass(
+      TaskReader tasks,
+      CoordinatorConfig config,
+      Clock clock,
+      WorkerLiveness liveness,
+      TimeoutBackstop backstop) {
     this.layout = tasks.layout();
     this.clock = clock;
     this.jitter = config.jitter();
     this.liveness = liveness;
+    this.backstop = backstop;
     this.recovery = new ClaimRecovery(tasks);
     this.failed = new FailedTasks(tasks);
     this.waiting = new WaitingTasks(tasks);
@@ -76,6 +85,7 @@ final class SpoolPass {
     }
     Set<WorkerKey> dead = deadWorkers(snap);
     each(decisions, snap, TaskState.CLAIMED, n -> claimOfDead(n, dead, now));
+    backstop.check(liveClaims(snap, dead));
     each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
     waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING));
     each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
@@ -115,6 +125,17 @@ final class SpoolPass {
       return Optional.empty();
     }
     return recovery.decide(c, now);
+  }
+
+  private static Set<TaskName.Claimed> liveClaims(SpoolSnapshot snap, Set<WorkerKey> dead) {
+    Set<TaskName.Claimed> live = new HashSet<>();
+    for (TaskName n : snap.in(TaskState.CLAIMED)) {
+      TaskName.Claimed c = (TaskName.Claimed) n;
+      if (!dead.contains(new WorkerKey(c.worker(), c.incarnation()))) {
+        live.add(c);
+      }
+    }
+    return live;
   }
 
   private Set<WorkerKey> deadWorkers(SpoolSnapshot snap) throws IOException {

@@ -56,6 +56,7 @@ final class SpoolFixture {
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
             Duration.ofSeconds(2)),
+        Duration.ofSeconds(30),
         () -> 0.5);
   }
 

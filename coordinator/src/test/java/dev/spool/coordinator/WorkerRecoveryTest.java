@@ -28,8 +28,13 @@ class WorkerRecoveryTest {
 
   /** Ticks every 250 ms of fake time for {@code d}, the worker's heartbeat frozen. */
   private static void runFor(SpoolFixture f, Coordinator c, Duration d) throws Exception {
-    for (long t = 0; t < d.toMillis(); t += 250) {
-      f.time.advance(Duration.ofMillis(250));
+    runFor(f, c, d, Duration.ofMillis(250));
+  }
+
+  private static void runFor(SpoolFixture f, Coordinator c, Duration d, Duration step)
+      throws Exception {
+    for (long t = 0; t < d.toMillis(); t += step.toMillis()) {
+      f.time.advance(step);
       c.tickOnce();
     }
   }
@@ -139,6 +144,33 @@ class WorkerRecoveryTest {
       f.heartbeat("w1", 1, 1); // same seq: the worker wrote nothing the coordinator could see
       runFor(f, c, Duration.ofSeconds(14));
       f.assertOnlyIn(TaskState.CLAIMED, "t");
+    }
+  }
+
+  @Test
+  void aTaskPastItsHardTimeoutOnALiveWorkerGetsACancelRequest() throws Exception {
+    SpoolFixture f = new SpoolFixture(root);
+    f.submit(
+        Task.builder("slow")
+            .createdAt(SpoolFixture.T0)
+            .argv(List.of("sleep", "1000"))
+            .timeout(Duration.ofSeconds(60))
+            .build());
+    try (Coordinator c = f.coordinator("c1")) {
+      c.tickOnce();
+      f.claim("slow", "w1", 1);
+      long seq = 0;
+      for (int i = 0; i < 44; i++) { // 88 s: under timeout + grace (60 + 30)
+        f.heartbeat("w1", 1, seq++);
+        runFor(f, c, Duration.ofSeconds(2), Duration.ofSeconds(1));
+      }
+      assertFalse(Files.exists(f.layout.cancelRequest("slow")));
+      for (int i = 0; i < 2; i++) {
+        f.heartbeat("w1", 1, seq++);
+        runFor(f, c, Duration.ofSeconds(2), Duration.ofSeconds(1));
+      }
+      assertTrue(Files.exists(f.layout.cancelRequest("slow")));
+      f.assertOnlyIn(TaskState.CLAIMED, "slow");
     }
   }
 }
