@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class CancelRequests {
 
   List<Decision> decide(SpoolSnapshot snapshot) throws IOException {
     List<Decision> out = new ArrayList<>();
-    Map<String, TaskName> byId = new java.util.HashMap<>();
+    Map<String, TaskName> byId = new HashMap<>();
     for (TaskState s : SpoolSnapshot.LISTED) {
       for (TaskName n : snapshot.in(s)) {
         byId.put(n.id(), n);

@@ -2,6 +2,7 @@ package dev.spool.coordinator;
 
 import dev.spool.coordinator.decision.DecisionLog;
 import dev.spool.coordinator.decision.TaskReader;
+import dev.spool.coordinator.hooks.HookRunner;
 import dev.spool.coordinator.lease.CoordinatorLease;
 import dev.spool.coordinator.liveness.WorkerLiveness;
 import dev.spool.coordinator.recovery.TimeoutBackstop;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator daemon of one spool: the policy engine that recovers dead workers' claims,
  * schedules retries, expires tasks that waited too long, releases dependent tasks and carries out
- * cancel requests of tasks that are not running. Workers never need it to make progress.
+ * cancel requests of tasks that are not running, and runs the configured hooks when a task ends
+ * dead or cancelled or a worker dies. Workers never need it to make progress.
  *
  * <p>Only the holder of the coordinator lease acts ({@link CoordinatorLease}); others wait as
  * standbys. On becoming active it replays the WAL and finishes every decision a crash left
@@ -45,6 +47,7 @@ public final class Coordinator implements AutoCloseable {
   private final AtomicFiles files;
   private final CoordinatorLease lease;
   private final SpoolPass pass;
+  private final HookRunner hooks;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private DecisionLog decisions;
@@ -64,7 +67,8 @@ public final class Coordinator implements AutoCloseable {
         new WorkerLiveness(config.deadAfter(), config.pauseThreshold(), nanoTicker);
     TimeoutBackstop backstop =
         new TimeoutBackstop(tasks, files, config.timeoutGrace(), nanoTicker, clock);
-    this.pass = new SpoolPass(tasks, config, clock, liveness, backstop);
+    this.hooks = new HookRunner(config.hooks());
+    this.pass = new SpoolPass(tasks, config, clock, liveness, backstop, hooks);
   }
 
   /** Starts the loop on a daemon thread named {@code spool-coordinator}. */
@@ -198,6 +202,7 @@ public final class Coordinator implements AutoCloseable {
     try {
       lease.release();
       closeDecisions();
+      hooks.close();
     } catch (IOException e) {
       log.warn("coordinator_close_incomplete consequence=a standby waits for the lease timeout", e);
     } finally {

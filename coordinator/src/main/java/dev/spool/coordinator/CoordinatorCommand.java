@@ -1,6 +1,8 @@
 package dev.spool.coordinator;
 
+import dev.spool.coordinator.hooks.HooksFile;
 import dev.spool.coordinator.lease.LeaseConfig;
+import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.spool.SpoolFormatException;
 import dev.spool.protocol.spool.SpoolLayout;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Option;
  * and closes the WAL). If another coordinator holds the lease, this one waits as a standby.
  *
  * <p>Exit codes: 0 after a signal, 2 for a missing or incompatible spool, 3 when the WAL is corrupt
- * (the error names the file and offset).
+ * (the error names the file and offset), 4 for an invalid hooks file.
  */
 @Command(
     name = "coordinator",
@@ -36,6 +39,7 @@ import picocli.CommandLine.Option;
 public final class CoordinatorCommand implements Callable<Integer> {
   static final int EXIT_SPOOL = 2;
   static final int EXIT_WAL_CORRUPT = 3;
+  static final int EXIT_CONFIG = 4;
 
   @Option(names = "--spool", required = true, description = "The spool directory.")
   Path spool;
@@ -68,6 +72,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
       description = "Request a cancel of a task this long past its hard timeout (default 60s).")
   Duration timeoutGrace;
 
+  @Option(
+      names = "--hooks",
+      description = "A hooks file (JSON: {\"hooks\": [{\"on\": \"task_dead\", \"argv\": [...]}]}).")
+  Path hooks;
+
   @Option(names = "--id", description = "This coordinator's id (default host-pid-random).")
   String id;
 
@@ -82,8 +91,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
       System.err.println("spool coordinator: " + e.getMessage());
       return EXIT_SPOOL;
     }
-    Coordinator coordinator =
-        new Coordinator(layout, config(), Clock.systemUTC(), System::nanoTime);
+    CoordinatorConfig config;
+    try {
+      config = config();
+    } catch (InvalidInputException e) {
+      System.err.println("spool coordinator: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    Coordinator coordinator = new Coordinator(layout, config, Clock.systemUTC(), System::nanoTime);
     Thread hook = new Thread(() -> shutdown(coordinator), "spool-coordinator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     coordinator.start();
@@ -104,7 +119,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     stop.countDown();
   }
 
-  private CoordinatorConfig config() throws IOException {
+  private CoordinatorConfig config() throws IOException, InvalidInputException {
     String host = host();
     long pid = ProcessHandle.current().pid();
     String owner =
@@ -121,6 +136,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         deadAfter,
         new LeaseConfig(owner, host, pid, leaseTimeout, renew, pause),
         timeoutGrace,
+        hooks == null ? List.of() : HooksFile.read(hooks).hooks(),
         null);
   }
 

@@ -1,7 +1,9 @@
 package dev.spool.coordinator;
 
+import dev.spool.coordinator.hooks.HookConfig;
 import dev.spool.coordinator.lease.LeaseConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -14,6 +16,7 @@ import java.util.function.DoubleSupplier;
  * @param lease who this coordinator is and the lease timings
  * @param timeoutGrace how long past a task's hard timeout a claim may last on a live worker before
  *     the coordinator requests a cancel (default 60 s)
+ * @param hooks commands run on events (task dead or cancelled, worker dead); may be empty
  * @param jitter random numbers in [0, 1) for backoff jitter (tests pass a constant)
  */
 public record CoordinatorConfig(
@@ -21,6 +24,7 @@ public record CoordinatorConfig(
     Duration deadAfter,
     LeaseConfig lease,
     Duration timeoutGrace,
+    List<HookConfig> hooks,
     DoubleSupplier jitter) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(15);
@@ -32,6 +36,7 @@ public record CoordinatorConfig(
     Objects.requireNonNull(deadAfter, "dead_after");
     Objects.requireNonNull(lease, "lease");
     timeoutGrace = timeoutGrace == null ? DEFAULT_TIMEOUT_GRACE : timeoutGrace;
+    hooks = hooks == null ? List.of() : List.copyOf(hooks);
     jitter = jitter == null ? () -> ThreadLocalRandom.current().nextDouble() : jitter;
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
@@ -51,6 +56,7 @@ public record CoordinatorConfig(
             Duration.ofSeconds(1),
             DEFAULT_INTERVAL.multipliedBy(8)),
         DEFAULT_TIMEOUT_GRACE,
+        List.of(),
         null);
   }
 

@@ -1,9 +1,12 @@
 package dev.spool.coordinator;
 
+import dev.spool.coordinator.decision.Applied;
 import dev.spool.coordinator.decision.Decision;
 import dev.spool.coordinator.decision.DecisionLog;
 import dev.spool.coordinator.decision.TaskReader;
 import dev.spool.coordinator.deps.BlockedTasks;
+import dev.spool.coordinator.hooks.HookEvent;
+import dev.spool.coordinator.hooks.HookRunner;
 import dev.spool.coordinator.liveness.WorkerKey;
 import dev.spool.coordinator.liveness.WorkerLiveness;
 import dev.spool.coordinator.recovery.ClaimRecovery;
@@ -16,6 +19,7 @@ import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskFiles;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import java.io.IOException;
@@ -52,6 +56,8 @@ final class SpoolPass {
   private final DoubleSupplier jitter;
   private final WorkerLiveness liveness;
   private final TimeoutBackstop backstop;
+  private final HookRunner hooks;
+  private final TaskFiles taskFiles;
   private final ClaimRecovery recovery;
   private final FailedTasks failed;
   private final WaitingTasks waiting;
@@ -64,12 +70,15 @@ final class SpoolPass {
       CoordinatorConfig config,
       Clock clock,
       WorkerLiveness liveness,
-      TimeoutBackstop backstop) {
+      TimeoutBackstop backstop,
+      HookRunner hooks) {
     this.layout = tasks.layout();
     this.clock = clock;
     this.jitter = config.jitter();
     this.liveness = liveness;
     this.backstop = backstop;
+    this.hooks = hooks;
+    this.taskFiles = new TaskFiles(layout);
     this.recovery = new ClaimRecovery(tasks);
     this.failed = new FailedTasks(tasks);
     this.waiting = new WaitingTasks(tasks);
@@ -113,9 +122,30 @@ final class SpoolPass {
     }
   }
 
-  /** A WAL or apply failure ends the pass: the WAL may be broken; the next pass retries. */
+  /** A WAL failure ends the pass: the WAL may be broken; the next pass retries. */
   private void apply(DecisionLog decisions, Decision d) throws IOException {
-    decisions.decide(d);
+    Optional<Applied> applied = decisions.decide(d);
+    if (applied.isPresent() && applied.get() == Applied.MOVED && d.to().state().isTerminal()) {
+      hooks.fire(
+          new HookEvent(
+              d.to().state() == TaskState.DEAD ? HookEvent.TASK_DEAD : HookEvent.TASK_CANCELLED,
+              clock.instant(),
+              d.taskId(),
+              d.detail().has("worker") ? d.detail().get("worker").asText() : null,
+              d.reason() == null ? null : d.reason().code(),
+              d.detail().has("message") ? d.detail().get("message").asText() : null,
+              labels(d.to())));
+    }
+  }
+
+  /** The labels of a task that just ended, for hook filters; empty if it cannot be read. */
+  private Map<String, String> labels(TaskName terminal) {
+    try {
+      return taskFiles.read(layout.path(terminal), terminal.id()).labels();
+    } catch (IOException | InvalidInputException e) {
+      log.debug("hook_labels_unreadable task={} reason={}", terminal.id(), e.getMessage());
+      return Map.of();
+    }
   }
 
   private Optional<Decision> claimOfDead(TaskName n, Set<WorkerKey> dead, Instant now)
@@ -147,6 +177,9 @@ final class SpoolPass {
     Set<WorkerKey> dead = liveness.observe(heartbeats(), owners);
     for (WorkerKey k : dead) {
       if (reportedDead.add(k)) {
+        hooks.fire(
+            new HookEvent(
+                HookEvent.WORKER_DEAD, clock.instant(), null, k.worker(), null, null, null));
         log.warn(
             "worker_dead worker={} incarnation={} holds_claims={} consequence=its claims are"
                 + " recorded lost and requeued",

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -55,7 +56,7 @@ final class SpoolSnapshot {
       return s.map(p -> p.getFileName().toString())
           .filter(n -> !n.startsWith("."))
           .sorted()
-          .collect(java.util.stream.Collectors.toList());
+          .collect(Collectors.toList());
     }
   }
 

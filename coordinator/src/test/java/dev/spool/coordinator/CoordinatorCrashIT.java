@@ -12,6 +12,7 @@ import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.EndNote;
 import dev.spool.protocol.result.Outcome;
+import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskMoves;
 import dev.spool.protocol.spool.TaskName;
@@ -20,6 +21,8 @@ import dev.spool.protocol.spool.TerminalReason;
 import dev.spool.protocol.task.Task;
 import dev.spool.protocol.testing.Await;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,8 +112,7 @@ class CoordinatorCrashIT {
           moves.tryClaim(new TaskName.Pending(500, T0.toEpochMilli(), id, 1), "ghost", 1).get();
       files.publishIfAbsent(
           layout.result(id, 1), SpoolJson.write(result(id, new Outcome.Failed(1, null))));
-      moves.tryMove(
-          c, new TaskName.Parked(TaskState.FAILED, id, 1), dev.spool.protocol.spool.Actor.WORKER);
+      moves.tryMove(c, new TaskName.Parked(TaskState.FAILED, id, 1), Actor.WORKER);
     }
     moves.tryClaim(new TaskName.Pending(500, T0.toEpochMilli(), "lost", 1), "ghost", 1).get();
     files.publishIfAbsent(
@@ -131,8 +133,8 @@ class CoordinatorCrashIT {
       return s.map(p -> p.getFileName().toString())
           .filter(n -> !n.startsWith("."))
           .collect(Collectors.toList());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

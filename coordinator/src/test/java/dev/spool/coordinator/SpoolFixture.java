@@ -57,6 +57,7 @@ final class SpoolFixture {
             Duration.ofSeconds(1),
             Duration.ofSeconds(2)),
         Duration.ofSeconds(30),
+        List.of(),
         () -> 0.5);
   }
 

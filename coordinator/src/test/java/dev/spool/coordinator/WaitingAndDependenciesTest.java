@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spool.coordinator.hooks.HookConfig;
 import dev.spool.protocol.control.ControlRequest;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.result.Outcome;
@@ -13,10 +14,12 @@ import dev.spool.protocol.spool.TerminalReason;
 import dev.spool.protocol.task.Condition;
 import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
+import dev.spool.protocol.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,5 +155,42 @@ class WaitingAndDependenciesTest {
     assertFalse(Files.exists(f.layout.cancelRequest("waiting")), "the request is done");
     f.assertOnlyIn(TaskState.CLAIMED, "running");
     assertTrue(Files.exists(f.layout.cancelRequest("running")), "left for the worker");
+  }
+
+  @Test
+  void aTaskThatEndsDeadFiresTheTaskDeadHook() throws Exception {
+    SpoolFixture f = new SpoolFixture(root);
+    Path out = root.resolve("hook.json");
+    CoordinatorConfig base = f.config("c1");
+    CoordinatorConfig withHook =
+        new CoordinatorConfig(
+            base.interval(),
+            base.deadAfter(),
+            base.lease(),
+            base.timeoutGrace(),
+            List.of(
+                new HookConfig(
+                    "task_dead",
+                    List.of("sh", "-c", "cat > '" + out + "'"),
+                    null,
+                    Map.of("team", "ml"))),
+            base.jitter());
+    f.submit(
+        Task.builder("q")
+            .createdAt(SpoolFixture.T0)
+            .argv(List.of("x"))
+            .label("team", "ml")
+            .queueTimeout(Duration.ofSeconds(1))
+            .build());
+    try (Coordinator c = new Coordinator(f.layout, withHook, f.time, f.time::nanoTime)) {
+      c.tickOnce();
+      f.time.advance(Duration.ofSeconds(2));
+      c.tickOnce();
+      Await.until(
+          Duration.ofSeconds(10), "hook ran", () -> Files.exists(out) && out.toFile().length() > 0);
+    }
+    String event = Files.readString(out);
+    assertTrue(event.contains("\"reason\":\"expired\""), event);
+    assertTrue(event.contains("\"task_id\":\"q\""), event);
   }
 }

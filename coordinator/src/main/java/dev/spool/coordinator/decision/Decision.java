@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
 import dev.spool.protocol.wal.WalRecord;
 import java.time.Instant;
@@ -61,12 +62,7 @@ public record Decision(
   /** A decision moving a task to dead/ with {@code reason}. */
   public static Decision dead(TaskName from, TerminalReason reason, ObjectNode detail) {
     return new Decision(
-        DEAD,
-        from,
-        new TaskName.Terminal(dev.spool.protocol.spool.TaskState.DEAD, from.id()),
-        reason,
-        null,
-        detail);
+        DEAD, from, new TaskName.Terminal(TaskState.DEAD, from.id()), reason, null, detail);
   }
 
   public String taskId() {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class TimeoutBackstop {
   public Set<TaskName.Claimed> check(Set<TaskName.Claimed> live) throws IOException {
     watched.keySet().retainAll(live);
     long now = ticker.getAsLong();
-    Set<TaskName.Claimed> requested = new java.util.HashSet<>();
+    Set<TaskName.Claimed> requested = new HashSet<>();
     for (TaskName.Claimed c : live) {
       Watch w = watched.get(c);
       if (w == null) {
