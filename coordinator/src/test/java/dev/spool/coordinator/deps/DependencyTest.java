@@ -1,19 +1,29 @@
 package dev.spool.coordinator.deps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskMoves;
+import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Condition;
 import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(10)
 class DependencyTest {
@@ -90,5 +100,21 @@ class DependencyTest {
   @Test
   void aDuplicateIdInTheBatchIsRefused() {
     assertTrue(DependencyGraph.validate(List.of(task("a"), task("a")), id -> false).isPresent());
+  }
+
+  @Test
+  void theSpoolLookupFindsLiveAndTerminalTasks(@TempDir Path root) throws Exception {
+    SpoolLayout layout = SpoolLayout.create(root, T);
+    AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+    TaskMoves moves = new TaskMoves(layout, files);
+    moves.publish(new TaskName.Parked(TaskState.BLOCKED, "waiting", 1), task("waiting", "gone"));
+    files.replace(layout.terminal(TaskState.DONE, "gone"), SpoolJson.write(task("gone")));
+    Predicate<String> exists = SpoolTaskIds.existsIn(layout);
+    assertTrue(exists.test("waiting"));
+    assertTrue(exists.test("gone"));
+    assertFalse(exists.test("never"));
+    assertEquals(
+        Optional.empty(),
+        DependencyGraph.validate(List.of(task("new", "waiting", "gone")), exists));
   }
 }
