@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * scheduled/, blocked/, held/ or failed/ is cancelled (end note, move to cancelled/, then the
  * request is removed). A claimed task is the worker's to stop: the request is left for it. A
  * request for a task already terminal is removed; one for a task not found is left (it may be
- * between two directories) and looked at again next pass.
+ * between two directories, or in a directory this pass did not list) and looked at again.
  */
 final class CancelRequests {
   private static final Logger log = LoggerFactory.getLogger(CancelRequests.class);

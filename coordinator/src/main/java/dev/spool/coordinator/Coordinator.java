@@ -4,8 +4,6 @@ import dev.spool.coordinator.decision.DecisionLog;
 import dev.spool.coordinator.decision.TaskReader;
 import dev.spool.coordinator.hooks.HookRunner;
 import dev.spool.coordinator.lease.CoordinatorLease;
-import dev.spool.coordinator.liveness.WorkerLiveness;
-import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.wal.WalCorruptException;
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
@@ -63,12 +61,8 @@ public final class Coordinator implements AutoCloseable {
     this.files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
     this.lease = new CoordinatorLease(layout, files, config.lease(), nanoTicker, clock);
     TaskReader tasks = new TaskReader(layout, new Quarantine(layout, files, clock));
-    WorkerLiveness liveness =
-        new WorkerLiveness(config.deadAfter(), config.pauseThreshold(), nanoTicker);
-    TimeoutBackstop backstop =
-        new TimeoutBackstop(tasks, files, config.timeoutGrace(), nanoTicker, clock);
     this.hooks = new HookRunner(config.hooks());
-    this.pass = new SpoolPass(tasks, config, clock, liveness, backstop, hooks);
+    this.pass = new SpoolPass(tasks, files, config, new Clocks(clock, nanoTicker), hooks);
   }
 
   /** Starts the loop on a daemon thread named {@code spool-coordinator}. */

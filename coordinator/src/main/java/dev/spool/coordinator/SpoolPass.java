@@ -15,6 +15,7 @@ import dev.spool.coordinator.retry.FailedTasks;
 import dev.spool.coordinator.retry.WaitingTasks;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.Require;
+import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.json.SpoolJson;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,15 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolPass {
   private static final Logger log = LoggerFactory.getLogger(SpoolPass.class);
+
+  /**
+   * pending/ and blocked/ can be large and rarely need a decision within a pass (expiry, release,
+   * cancel), so they are listed at most this often; the small, urgent directories every pass.
+   */
+  static final Duration SLOW_SCAN_EVERY = Duration.ofSeconds(2);
+
+  private static final Set<TaskState> FAST =
+      Set.of(TaskState.SCHEDULED, TaskState.HELD, TaskState.CLAIMED, TaskState.FAILED);
 
   /** Something that decides about one task file. */
   private interface Step {
@@ -64,19 +76,24 @@ final class SpoolPass {
   private final BlockedTasks blocked;
   private final CancelRequests cancels;
   private final Set<WorkerKey> reportedDead = new HashSet<>();
+  private final Set<String> invalidHeartbeats = new HashSet<>();
+  private final LongSupplier ticker;
+  private long lastSlowScan;
+  private boolean slowScanned;
 
   SpoolPass(
       TaskReader tasks,
+      AtomicFiles files,
       CoordinatorConfig config,
-      Clock clock,
-      WorkerLiveness liveness,
-      TimeoutBackstop backstop,
+      Clocks clocks,
       HookRunner hooks) {
     this.layout = tasks.layout();
-    this.clock = clock;
+    this.clock = clocks.wall();
+    this.ticker = clocks.nanos();
     this.jitter = config.jitter();
-    this.liveness = liveness;
-    this.backstop = backstop;
+    this.liveness = new WorkerLiveness(config.deadAfter(), config.pauseThreshold(), clocks.nanos());
+    this.backstop =
+        new TimeoutBackstop(tasks, files, config.timeoutGrace(), clocks.nanos(), clocks.wall());
     this.hooks = hooks;
     this.taskFiles = new TaskFiles(layout);
     this.recovery = new ClaimRecovery(tasks);
@@ -87,7 +104,14 @@ final class SpoolPass {
   }
 
   void run(DecisionLog decisions) throws IOException {
-    SpoolSnapshot snap = SpoolSnapshot.scan(layout);
+    long tick = ticker.getAsLong();
+    boolean slow = !slowScanned || tick - lastSlowScan >= SLOW_SCAN_EVERY.toNanos();
+    Set<TaskState> scanned = slow ? SpoolSnapshot.LISTED : FAST;
+    SpoolSnapshot snap = SpoolSnapshot.scan(layout, scanned);
+    if (slow) {
+      lastSlowScan = tick;
+      slowScanned = true;
+    }
     Instant now = clock.instant();
     for (Decision d : cancels.decide(snap)) {
       apply(decisions, d);
@@ -96,11 +120,13 @@ final class SpoolPass {
     each(decisions, snap, TaskState.CLAIMED, n -> claimOfDead(n, dead, now));
     backstop.check(liveClaims(snap, dead));
     each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
-    waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING));
+    waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING), scanned);
     each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
     each(decisions, snap, TaskState.PENDING, n -> waiting.decide(n, now));
-    blocked.retain(snap.all(TaskState.BLOCKED));
-    each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
+    if (slow) {
+      blocked.retain(snap.all(TaskState.BLOCKED));
+      each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
+    }
   }
 
   private void each(DecisionLog decisions, SpoolSnapshot snap, TaskState state, Step step)
@@ -209,10 +235,17 @@ final class SpoolPass {
         if (worker.equals(hb.workerId())) {
           out.put(hb.workerId(), hb);
         }
+        invalidHeartbeats.remove(f);
       } catch (NoSuchFileException e) {
         log.debug("heartbeat_vanished file={}", f);
       } catch (InvalidInputException e) {
-        log.warn("heartbeat_invalid file={} reason={}", f, e.getMessage());
+        if (invalidHeartbeats.add(f)) {
+          log.warn(
+              "heartbeat_invalid file={} reason={} consequence=read as absent; its worker's claims"
+                  + " are recovered after dead_after unless it becomes valid",
+              f,
+              e.getMessage());
+        }
       }
     }
     return out;

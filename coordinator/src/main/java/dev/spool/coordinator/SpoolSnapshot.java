@@ -11,7 +11,6 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,8 +22,8 @@ import java.util.stream.Stream;
  * are left out. Entries may vanish right after the listing: every user treats that as a race.
  */
 final class SpoolSnapshot {
-  static final List<TaskState> LISTED =
-      List.of(
+  static final Set<TaskState> LISTED =
+      Set.of(
           TaskState.PENDING,
           TaskState.SCHEDULED,
           TaskState.BLOCKED,
@@ -38,9 +37,10 @@ final class SpoolSnapshot {
     this.names = names;
   }
 
-  static SpoolSnapshot scan(SpoolLayout layout) throws IOException {
+  /** Lists the directories of {@code states} (a subset of {@link #LISTED}). */
+  static SpoolSnapshot scan(SpoolLayout layout, Set<TaskState> states) throws IOException {
     Map<TaskState, List<TaskName>> names = new EnumMap<>(TaskState.class);
-    for (TaskState s : LISTED) {
+    for (TaskState s : states) {
       List<String> files = list(layout.dir(s));
       List<TaskName> parsed = new ArrayList<>(files.size());
       for (String f : files) {
@@ -70,17 +70,5 @@ final class SpoolSnapshot {
       out.addAll(in(s));
     }
     return out;
-  }
-
-  /** Where task {@code id} sits among the listed states, if listed. */
-  Optional<TaskName> find(String id) {
-    for (TaskState s : LISTED) {
-      for (TaskName n : in(s)) {
-        if (n.id().equals(id)) {
-          return Optional.of(n);
-        }
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -9,6 +9,7 @@ import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
+import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,5 +157,33 @@ class RetryAccountingTest {
       c.tickOnce();
       f.assertOnlyIn(TaskState.PENDING, "k");
     }
+  }
+
+  @Test
+  void aPassNeverListsTheTerminalDirectories() throws Exception {
+    SpoolFixture f = new SpoolFixture(root);
+    f.submit(task("r", 3));
+    f.publish(
+        new TaskName.Parked(TaskState.BLOCKED, "b", 1),
+        Task.builder("b")
+            .createdAt(SpoolFixture.T0)
+            .argv(List.of("x"))
+            .dependsOn(new Dependency("r", null))
+            .build());
+    // A directory that cannot be listed: any listing of done/, dead/ or cancelled/ would throw.
+    for (TaskState s : List.of(TaskState.DONE, TaskState.DEAD, TaskState.CANCELLED)) {
+      Files.delete(f.layout.dir(s));
+      Files.writeString(f.layout.dir(s), "not a directory");
+    }
+    try (Coordinator c = f.coordinator("c1")) {
+      c.tickOnce();
+      f.finish(f.claim("r", "w1", 1), new Outcome.Failed(1, null));
+      for (int i = 0; i < 10; i++) {
+        f.slowPass(c);
+      }
+      TaskName.Claimed again = f.claim("r", "w1", 1);
+      assertEquals(2, again.attempt(), "the retry was decided without listing terminal dirs");
+    }
+    f.assertOnlyIn(TaskState.BLOCKED, "b");
   }
 }

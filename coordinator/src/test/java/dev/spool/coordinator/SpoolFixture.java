@@ -65,6 +65,14 @@ final class SpoolFixture {
     return new Coordinator(layout, config(owner), time, time::nanoTime);
   }
 
+  /**
+   * Moves time past the slow-scan interval and makes one pass, so pending/ and blocked/ are seen.
+   */
+  void slowPass(Coordinator c) throws Exception {
+    time.advance(SpoolPass.SLOW_SCAN_EVERY);
+    c.tickOnce();
+  }
+
   void submit(Task task) throws IOException {
     moves.publish(new TaskName.Pending(task.priority(), T0.toEpochMilli(), task.id(), 1), task);
   }

@@ -62,8 +62,7 @@ class WaitingAndDependenciesTest {
       f.time.advance(Duration.ofMinutes(5));
       c.tickOnce();
       f.assertOnlyIn(TaskState.PENDING, "q");
-      f.time.advance(Duration.ofSeconds(1));
-      c.tickOnce();
+      f.slowPass(c);
     }
     f.assertOnlyIn(TaskState.DEAD, "q");
     assertEquals(TerminalReason.EXPIRED, f.endNote("q").reason());
@@ -101,8 +100,8 @@ class WaitingAndDependenciesTest {
         f.assertOnlyIn(TaskState.BLOCKED, id);
       }
       f.finish(f.claim("a", "w1", 1), new Outcome.Succeeded());
-      c.tickOnce();
-      c.tickOnce();
+      f.slowPass(c);
+      f.slowPass(c);
     }
     f.assertOnlyIn(TaskState.PENDING, "on-success");
     f.assertOnlyIn(TaskState.PENDING, "on-any");
@@ -127,7 +126,7 @@ class WaitingAndDependenciesTest {
     try (Coordinator c = f.coordinator("c1")) {
       c.tickOnce();
       f.finish(f.claim("a", "w1", 1), new Outcome.Succeeded());
-      c.tickOnce();
+      f.slowPass(c);
     }
     TaskName.Scheduled s = (TaskName.Scheduled) f.find(TaskState.SCHEDULED, "later").orElseThrow();
     assertEquals(SpoolFixture.T0.plus(Duration.ofHours(1)).toEpochMilli(), s.dueMillis());
@@ -147,7 +146,7 @@ class WaitingAndDependenciesTest {
             new ControlRequest.Cancel(null, id, SpoolFixture.T0, "alice", "not needed");
         f.files.publishIfAbsent(f.layout.cancelRequest(id), SpoolJson.write(req));
       }
-      c.tickOnce();
+      f.slowPass(c);
     }
     f.assertOnlyIn(TaskState.CANCELLED, "waiting");
     assertEquals(TerminalReason.CANCELLED, f.endNote("waiting").reason());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.coordinator.decision.Decision;
 import dev.spool.coordinator.decision.TaskReader;
 import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
@@ -49,9 +50,11 @@ public final class WaitingTasks {
     return Optional.empty();
   }
 
-  /** Forgets cached deadlines of files not in {@code listed}. */
-  public void retain(Set<TaskName> listed) {
-    deadlines.keySet().retainAll(listed);
+  /**
+   * Forgets cached deadlines of files in the {@code scanned} states that are not {@code listed}.
+   */
+  public void retain(Set<TaskName> listed, Set<TaskState> scanned) {
+    deadlines.keySet().removeIf(n -> scanned.contains(n.state()) && !listed.contains(n));
   }
 
   private Optional<Instant> deadline(TaskName name) throws IOException {
