@@ -279,4 +279,26 @@ class DecisionReplayTest {
       assertEquals(1, log.openDecisions().size(), "kept through compaction");
     }
   }
+
+  @Test
+  void theLogDoesNotGrowWithFinishedDecisions() throws Exception {
+    try (DecisionLog log = DecisionLog.open(layout, files, 1, CLOCK)) {
+      for (int i = 0; i < 150; i++) {
+        String id = "t" + i;
+        TaskName sched = new TaskName.Scheduled(T0.toEpochMilli(), 500, id, 1);
+        place(sched, id);
+        log.decide(
+            new Decision(
+                Decision.DUE,
+                sched,
+                new TaskName.Pending(500, T0.toEpochMilli(), id, 1),
+                null,
+                null,
+                null));
+      }
+    }
+    long lines = Files.readAllLines(layout.wal().resolve(WriteAheadLog.fileName(1))).size();
+    assertTrue(lines <= DecisionLog.COMPACT_AFTER + 1, lines + " lines after 150 decisions");
+    assertEquals(0, recover());
+  }
 }
