@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.protocol.result.EndNote;
 import dev.spool.protocol.result.Outcome;
+import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
@@ -185,5 +186,23 @@ class RetryAccountingTest {
       assertEquals(2, again.attempt(), "the retry was decided without listing terminal dirs");
     }
     f.assertOnlyIn(TaskState.BLOCKED, "b");
+  }
+
+  @Test
+  void aDeadTaskRetriedByAnOperatorGetsFreshAttemptsWithGrowingNumbers() throws Exception {
+    SpoolFixture f = new SpoolFixture(root);
+    f.submit(task("again", 1));
+    try (Coordinator c = f.coordinator("c1")) {
+      assertEquals(List.of(1, 2), drive(f, c, "again", -1));
+      f.assertOnlyIn(TaskState.DEAD, "again");
+      // spool retry: dead/ -> pending/ with the next attempt number; the end note stays.
+      f.moves.tryMove(
+          new TaskName.Terminal(TaskState.DEAD, "again"),
+          new TaskName.Pending(500, f.time.millis(), "again", 3),
+          Actor.OPERATOR);
+      assertEquals(List.of(3, 4), drive(f, c, "again", -1), "1 + max_retries fresh attempts");
+    }
+    f.assertOnlyIn(TaskState.DEAD, "again");
+    assertEquals(4, f.endNote("again").attempts());
   }
 }

@@ -4,6 +4,7 @@ import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.result.AttemptResult;
+import dev.spool.protocol.result.EndNote;
 import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.spool.SpoolLayout;
 import java.io.IOException;
@@ -32,11 +33,17 @@ public record AttemptHistory(String taskId, List<AttemptResult> results, List<In
     missing = List.copyOf(missing);
   }
 
-  /** Reads {@code results/<id>~1.json} .. {@code results/<id>~<upTo>.json}. */
+  /**
+   * Reads {@code results/<id>~<first>.json} .. {@code results/<id>~<upTo>.json}. {@code first} is
+   * 1, unless the task was brought back from dead/ or cancelled/ by an operator ({@code spool
+   * retry}): then its end note is still there and records how many attempts the earlier life used,
+   * and counting starts after them, so the retried task gets fresh attempts while attempt numbers
+   * keep growing.
+   */
   public static AttemptHistory load(SpoolLayout layout, String id, int upTo) throws IOException {
     List<AttemptResult> results = new ArrayList<>();
     List<Integer> missing = new ArrayList<>();
-    for (int a = 1; a <= upTo; a++) {
+    for (int a = firstOfThisLife(layout, id); a <= upTo; a++) {
       Optional<AttemptResult> r = read(layout, layout.result(id, a));
       if (r.isPresent()) {
         results.add(r.get());
@@ -51,6 +58,20 @@ public record AttemptHistory(String taskId, List<AttemptResult> results, List<In
           missing);
     }
     return new AttemptHistory(id, results, missing);
+  }
+
+  private static int firstOfThisLife(SpoolLayout layout, String id) throws IOException {
+    Path p = layout.endNote(id);
+    try {
+      byte[] bytes = SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES);
+      EndNote note = SpoolJson.read(layout.relative(p), bytes, EndNote.class);
+      return note.attempts() == null ? 1 : note.attempts() + 1;
+    } catch (NoSuchFileException e) {
+      return 1;
+    } catch (InvalidInputException e) {
+      log.warn("end_note_invalid file={} reason={}", layout.relative(p), e.getMessage());
+      return 1;
+    }
   }
 
   private static Optional<AttemptResult> read(SpoolLayout layout, Path p) throws IOException {
