@@ -41,7 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Real crashes: a coordinator child JVM halts (as kill -9 would) at a named step between a
  * decision's WAL append and the renames it announces; a second child starts on the same spool and
  * must finish every decision exactly once. Each crash point runs {@code spool.crash.repeat} times
- * (default 1; the issue's full run is {@code -Dspool.crash.repeat=10}).
+ * (default 1; the issue's full run, about 5 minutes on two cores, is {@code mvn -B -pl coordinator
+ * -am verify -Dit.test=CoordinatorCrashIT -Dfailsafe.failIfNoSpecifiedTests=false
+ * -Dspool.crash.repeat=10}).
  */
 @Timeout(600)
 class CoordinatorCrashIT {

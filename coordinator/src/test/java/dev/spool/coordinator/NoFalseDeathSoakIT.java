@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No false deaths: with every core busy (4 spinning threads) and a worker whose heartbeat stops for
  * half of {@code dead_after} now and then, a real-time coordinator declares nobody dead over 2
- * minutes. A soak: runs only with {@code -Dspool.soak=true}.
+ * minutes. A soak: runs only with {@code -Dspool.soak=true} (e.g. {@code mvn -B -pl coordinator -am
+ * verify -Dit.test=NoFalseDeathSoakIT -Dfailsafe.failIfNoSpecifiedTests=false -Dspool.soak=true}).
  */
 @Timeout(300)
 class NoFalseDeathSoakIT {

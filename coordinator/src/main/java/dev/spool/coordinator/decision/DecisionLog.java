@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The coordinator's decisions, write-ahead: each is appended to the WAL and forced to disk, then
@@ -134,7 +135,15 @@ public final class DecisionLog implements Closeable {
   }
 
   private Applied applyAndMark(WalRecord r) throws IOException {
-    Applied applied = applier.apply(r);
+    Applied applied;
+    MDC.put("task", r.taskId());
+    MDC.put("attempt", r.attempt() == null ? null : r.attempt().toString());
+    try {
+      applied = applier.apply(r);
+    } finally {
+      MDC.remove("task");
+      MDC.remove("attempt");
+    }
     open.remove(r.seq());
     ObjectNode ref = Decision.newDetail();
     ref.put("seq", r.seq());
