@@ -192,4 +192,32 @@ class WaitingAndDependenciesTest {
     assertTrue(event.contains("\"reason\":\"expired\""), event);
     assertTrue(event.contains("\"task_id\":\"q\""), event);
   }
+
+  @Test
+  void cancelsReachHeldBlockedAndFailedTasksAndRequestsForFinishedTasksAreCleared()
+      throws Exception {
+    SpoolFixture f = new SpoolFixture(root);
+    Task held = Task.builder("held").createdAt(SpoolFixture.T0).argv(List.of("x")).build();
+    f.publish(new TaskName.Parked(TaskState.HELD, "held", 1), held);
+    block(f, dependent("blocked", new Dependency("nobody-yet", null)));
+    f.submit(Task.builder("failing").createdAt(SpoolFixture.T0).argv(List.of("x")).build());
+    f.submit(Task.builder("finished").createdAt(SpoolFixture.T0).argv(List.of("x")).build());
+    f.finish(f.claim("failing", "w1", 1), new Outcome.Failed(1, null));
+    f.finish(f.claim("finished", "w1", 1), new Outcome.Succeeded());
+    for (String id : List.of("held", "blocked", "failing", "finished")) {
+      ControlRequest.Cancel req = new ControlRequest.Cancel(null, id, SpoolFixture.T0, "bob", null);
+      f.files.publishIfAbsent(f.layout.cancelRequest(id), SpoolJson.write(req));
+    }
+    try (Coordinator c = f.coordinator("c1")) {
+      c.tickOnce();
+    }
+    for (String id : List.of("held", "blocked", "failing")) {
+      f.assertOnlyIn(TaskState.CANCELLED, id);
+      assertEquals(TerminalReason.CANCELLED, f.endNote(id).reason());
+    }
+    f.assertOnlyIn(TaskState.DONE, "finished");
+    for (String id : List.of("held", "blocked", "failing", "finished")) {
+      assertFalse(Files.exists(f.layout.cancelRequest(id)), id);
+    }
+  }
 }

@@ -301,4 +301,46 @@ class DecisionReplayTest {
     assertTrue(lines <= DecisionLog.COMPACT_AFTER + 1, lines + " lines after 150 decisions");
     assertEquals(0, recover());
   }
+
+  @Test
+  void aLostDecisionFindsAHandedBackResultAndRequeuesAsTheWorkerWould() throws Exception {
+    TaskName.Claimed claim = new TaskName.Claimed("t", 2, "w1", 3);
+    place(claim, "t");
+    AttemptResult back =
+        new AttemptResult(
+            null,
+            "t",
+            2,
+            "w1",
+            3L,
+            null,
+            null,
+            T0.plusSeconds(5),
+            null,
+            new Outcome.HandedBack("drain"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    files.publishIfAbsent(layout.result("t", 2), SpoolJson.write(back));
+    ObjectNode d = Decision.newDetail();
+    d.put("priority", 700);
+    logged(
+        new Decision(
+            Decision.LOST,
+            claim,
+            Decision.dead(claim, TerminalReason.MAX_LOST, null).to(),
+            TerminalReason.MAX_LOST,
+            null,
+            d));
+    recover();
+    assertTrue(at(new TaskName.Pending(700, T0.plusSeconds(5).toEpochMilli(), "t", 3)));
+    assertFalse(Files.exists(layout.terminal(TaskState.DEAD, "t")), "the worker's result wins");
+    assertEquals(Outcome.Kind.HANDED_BACK, result("t", 2).outcome().kind());
+  }
 }
