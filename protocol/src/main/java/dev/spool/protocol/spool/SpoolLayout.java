@@ -6,10 +6,13 @@ import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.json.SpoolJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -82,6 +85,48 @@ public final class SpoolLayout {
   /** Fleet-wide state kept through the spool itself (quota windows, cooldowns, locks). */
   public Path state() {
     return root.resolve("state");
+  }
+
+  /**
+   * The active coordinator's lease, {@code state/coordinator.lease}, replaced atomically by its
+   * holder about every second.
+   */
+  public Path coordinatorLease() {
+    return state().resolve("coordinator.lease");
+  }
+
+  /**
+   * The claim on one coordinator lease epoch, {@code state/coordinator.epoch~<20 digits>}:
+   * published with a hard link, so exactly one coordinator ever holds each epoch.
+   */
+  public Path coordinatorEpoch(long epoch) {
+    return state().resolve(String.format("coordinator.epoch~%020d", epoch));
+  }
+
+  /**
+   * Where idempotency keys are reserved, {@code state/idempotency/}: one file per key, created on
+   * first use (not by {@link #create}).
+   */
+  public Path idempotencyDir() {
+    return state().resolve("idempotency");
+  }
+
+  /**
+   * The reservation of one idempotency key, {@code state/idempotency/<sha256 of the key,
+   * hex>.json}: published if absent by the first submit of the key, so a key names one task.
+   */
+  public Path idempotencyRecord(String key) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(64);
+      for (byte b : hash) {
+        hex.append(String.format("%02x", b));
+      }
+      return idempotencyDir().resolve(hex + ".json");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** Every directory of the spool, in creation order. */

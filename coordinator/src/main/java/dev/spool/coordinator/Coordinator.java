@@ -1,0 +1,206 @@
+package dev.spool.coordinator;
+
+import dev.spool.coordinator.decision.DecisionLog;
+import dev.spool.coordinator.decision.TaskReader;
+import dev.spool.coordinator.hooks.HookRunner;
+import dev.spool.coordinator.lease.CoordinatorLease;
+import dev.spool.coordinator.wal.WalCorruptException;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.spool.Quarantine;
+import dev.spool.protocol.spool.SpoolLayout;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator daemon of one spool: the policy engine that recovers dead workers' claims,
+ * schedules retries, expires tasks that waited too long, releases dependent tasks and carries out
+ * cancel requests of tasks that are not running, and runs the configured hooks when a task ends
+ * dead or cancelled or a worker dies. Workers never need it to make progress.
+ *
+ * <p>Only the holder of the coordinator lease acts ({@link CoordinatorLease}); others wait as
+ * standbys. On becoming active it replays the WAL and finishes every decision a crash left
+ * half-done before its first pass. Every decision is in the WAL, forced to disk, before its
+ * renames. A pass never lists done/, dead/ or cancelled/: its cost and the memory follow the number
+ * of live tasks.
+ *
+ * <p>{@link #start} runs passes on one daemon thread every {@code interval}; a failing pass is
+ * logged and the next one runs (except a corrupt WAL, which stops the coordinator: see {@link
+ * #failure}). {@link #tickOnce} runs one pass on the caller's thread (tests, embedded use).
+ * Thread-safe: passes are serialised.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  private final SpoolLayout layout;
+  private final CoordinatorConfig config;
+  private final Clock clock;
+  private final AtomicFiles files;
+  private final CoordinatorLease lease;
+  private final SpoolPass pass;
+  private final HookRunner hooks;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private DecisionLog decisions;
+  private Thread thread;
+  private volatile boolean running;
+  private volatile Throwable failure;
+
+  public Coordinator(
+      SpoolLayout layout, CoordinatorConfig config, Clock clock, LongSupplier nanoTicker) {
+    this.layout = layout;
+    this.config = config;
+    this.clock = clock;
+    this.files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+    this.lease = new CoordinatorLease(layout, files, config.lease(), nanoTicker, clock);
+    TaskReader tasks = new TaskReader(layout, new Quarantine(layout, files, clock));
+    this.hooks = new HookRunner(config.hooks());
+    this.pass = new SpoolPass(tasks, files, config, new Clocks(clock, nanoTicker), hooks);
+  }
+
+  /** Starts the loop on a daemon thread named {@code spool-coordinator}. */
+  public void start() {
+    lock.lock();
+    try {
+      if (thread != null) {
+        throw new IllegalStateException("already started");
+      }
+      running = true;
+      thread = new Thread(this::loop, "spool-coordinator");
+      thread.setDaemon(true);
+      thread.start();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        tickOnce();
+      } catch (WalCorruptException e) {
+        failure = e;
+        running = false;
+        log.error(
+            "coordinator_stopped reason={} consequence=no retries, recoveries or releases until"
+                + " the WAL is repaired (spool fsck); workers keep running",
+            e.getMessage());
+        return;
+      } catch (Throwable t) {
+        log.error(
+            "coordinator_pass_failed consequence=the next pass in {} ms retries",
+            config.interval().toMillis(),
+            t);
+      }
+      awaitNextPass();
+    }
+  }
+
+  private void awaitNextPass() {
+    lock.lock();
+    try {
+      if (running) {
+        wake.await(config.interval().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * One iteration: renew or watch the lease; if active, finish open decisions and make one pass.
+   *
+   * @throws WalCorruptException if the WAL is corrupt in the middle (this coordinator cannot act)
+   */
+  public void tickOnce() throws IOException, WalCorruptException {
+    lock.lock();
+    try {
+      if (lease.tick() != CoordinatorLease.Role.ACTIVE) {
+        closeDecisions();
+        return;
+      }
+      if (decisions == null || decisions.epoch() != lease.epoch()) {
+        closeDecisions();
+        decisions = DecisionLog.open(layout, files, lease.epoch(), clock);
+        int open = decisions.recover();
+        log.info("coordinator_started epoch={} finished_open_decisions={}", lease.epoch(), open);
+      } else {
+        decisions.retryOpen();
+      }
+      pass.run(decisions);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True while this coordinator holds the lease. */
+  public boolean isActive() {
+    return lease.role() == CoordinatorLease.Role.ACTIVE;
+  }
+
+  /** The epoch of the lease this coordinator holds (meaningful while active). */
+  public long epoch() {
+    return lease.epoch();
+  }
+
+  /** Why the loop stopped on its own (a corrupt WAL), if it did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  public SpoolLayout layout() {
+    return layout;
+  }
+
+  private void closeDecisions() throws IOException {
+    if (decisions != null) {
+      DecisionLog d = decisions;
+      decisions = null;
+      d.close();
+    }
+  }
+
+  /**
+   * Stops the loop (waits up to 10 s for the pass in progress), releases the lease so a standby
+   * takes over at once, and closes the WAL. Idempotent; preserves the interrupt flag.
+   */
+  @Override
+  public void close() {
+    Thread t;
+    lock.lock();
+    try {
+      running = false;
+      wake.signalAll();
+      t = thread;
+    } finally {
+      lock.unlock();
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    lock.lock();
+    try {
+      lease.release();
+      closeDecisions();
+      hooks.close();
+    } catch (IOException e) {
+      log.warn("coordinator_close_incomplete consequence=a standby waits for the lease timeout", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.spool.coordinator;
+
+import dev.spool.coordinator.hooks.HookConfig;
+import dev.spool.coordinator.lease.LeaseConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The coordinator's settings.
+ *
+ * @param interval pause between two passes (default 250 ms)
+ * @param deadAfter a worker whose heartbeat seq stayed unchanged this long is dead (default 15 s)
+ * @param lease who this coordinator is and the lease timings
+ * @param timeoutGrace how long past a task's hard timeout a claim may last on a live worker before
+ *     the coordinator requests a cancel (default 60 s)
+ * @param hooks commands run on events (task dead or cancelled, worker dead); may be empty
+ * @param jitter random numbers in [0, 1) for backoff jitter (tests pass a constant)
+ */
+public record CoordinatorConfig(
+    Duration interval,
+    Duration deadAfter,
+    LeaseConfig lease,
+    Duration timeoutGrace,
+    List<HookConfig> hooks,
+    DoubleSupplier jitter) {
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(60);
+
+  public CoordinatorConfig {
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(deadAfter, "dead_after");
+    Objects.requireNonNull(lease, "lease");
+    timeoutGrace = timeoutGrace == null ? DEFAULT_TIMEOUT_GRACE : timeoutGrace;
+    hooks = hooks == null ? List.of() : List.copyOf(hooks);
+    jitter = jitter == null ? () -> ThreadLocalRandom.current().nextDouble() : jitter;
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive: " + interval);
+    }
+  }
+
+  /** Defaults for a coordinator named {@code owner} on this host and process. */
+  public static CoordinatorConfig defaults(String owner, String host) {
+    return new CoordinatorConfig(
+        DEFAULT_INTERVAL,
+        DEFAULT_DEAD_AFTER,
+        new LeaseConfig(
+            owner,
+            host,
+            ProcessHandle.current().pid(),
+            DEFAULT_LEASE_TIMEOUT,
+            Duration.ofSeconds(1),
+            DEFAULT_INTERVAL.multipliedBy(8)),
+        DEFAULT_TIMEOUT_GRACE,
+        List.of(),
+        null);
+  }
+
+  /** A gap between two own passes longer than this is a pause of this coordinator. */
+  public Duration pauseThreshold() {
+    Duration twice = interval.multipliedBy(2);
+    Duration floor = Duration.ofSeconds(2);
+    return twice.compareTo(floor) > 0 ? twice : floor;
+  }
+}

@@ -1,0 +1,253 @@
+package dev.spool.coordinator;
+
+import dev.spool.coordinator.decision.Applied;
+import dev.spool.coordinator.decision.Decision;
+import dev.spool.coordinator.decision.DecisionLog;
+import dev.spool.coordinator.decision.TaskReader;
+import dev.spool.coordinator.deps.BlockedTasks;
+import dev.spool.coordinator.hooks.HookEvent;
+import dev.spool.coordinator.hooks.HookRunner;
+import dev.spool.coordinator.liveness.WorkerKey;
+import dev.spool.coordinator.liveness.WorkerLiveness;
+import dev.spool.coordinator.recovery.ClaimRecovery;
+import dev.spool.coordinator.recovery.TimeoutBackstop;
+import dev.spool.coordinator.retry.FailedTasks;
+import dev.spool.coordinator.retry.WaitingTasks;
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.Require;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.SafeFiles;
+import dev.spool.protocol.heartbeat.Heartbeat;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskFiles;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of the coordinator over the live part of the spool: cancel requests, dead workers'
+ * claims, live workers' claims past their hard timeout, failed attempts, scheduled and pending
+ * tasks (due, expired), blocked tasks. Each decision goes through the {@link DecisionLog} (WAL
+ * first). A problem with one task is logged and the pass goes on with the next; the next pass looks
+ * at it again. Not thread-safe.
+ */
+final class SpoolPass {
+  private static final Logger log = LoggerFactory.getLogger(SpoolPass.class);
+
+  /**
+   * pending/ and blocked/ can be large and rarely need a decision within a pass (expiry, release,
+   * cancel), so they are listed at most this often; the small, urgent directories every pass.
+   */
+  static final Duration SLOW_SCAN_EVERY = Duration.ofSeconds(2);
+
+  private static final Set<TaskState> FAST =
+      Set.of(TaskState.SCHEDULED, TaskState.HELD, TaskState.CLAIMED, TaskState.FAILED);
+
+  /** Something that decides about one task file. */
+  private interface Step {
+    Optional<Decision> decide(TaskName name) throws IOException;
+  }
+
+  private final SpoolLayout layout;
+  private final Clock clock;
+  private final DoubleSupplier jitter;
+  private final WorkerLiveness liveness;
+  private final TimeoutBackstop backstop;
+  private final HookRunner hooks;
+  private final TaskFiles taskFiles;
+  private final ClaimRecovery recovery;
+  private final FailedTasks failed;
+  private final WaitingTasks waiting;
+  private final BlockedTasks blocked;
+  private final CancelRequests cancels;
+  private final Set<WorkerKey> reportedDead = new HashSet<>();
+  private final Set<String> invalidHeartbeats = new HashSet<>();
+  private final LongSupplier ticker;
+  private long lastSlowScan;
+  private boolean slowScanned;
+
+  SpoolPass(
+      TaskReader tasks,
+      AtomicFiles files,
+      CoordinatorConfig config,
+      Clocks clocks,
+      HookRunner hooks) {
+    this.layout = tasks.layout();
+    this.clock = clocks.wall();
+    this.ticker = clocks.nanos();
+    this.jitter = config.jitter();
+    this.liveness = new WorkerLiveness(config.deadAfter(), config.pauseThreshold(), clocks.nanos());
+    this.backstop =
+        new TimeoutBackstop(tasks, files, config.timeoutGrace(), clocks.nanos(), clocks.wall());
+    this.hooks = hooks;
+    this.taskFiles = new TaskFiles(layout);
+    this.recovery = new ClaimRecovery(tasks);
+    this.failed = new FailedTasks(tasks);
+    this.waiting = new WaitingTasks(tasks);
+    this.blocked = new BlockedTasks(tasks);
+    this.cancels = new CancelRequests(layout);
+  }
+
+  void run(DecisionLog decisions) throws IOException {
+    long tick = ticker.getAsLong();
+    boolean slow = !slowScanned || tick - lastSlowScan >= SLOW_SCAN_EVERY.toNanos();
+    Set<TaskState> scanned = slow ? SpoolSnapshot.LISTED : FAST;
+    SpoolSnapshot snap = SpoolSnapshot.scan(layout, scanned);
+    if (slow) {
+      lastSlowScan = tick;
+      slowScanned = true;
+    }
+    Instant now = clock.instant();
+    for (Decision d : cancels.decide(snap)) {
+      apply(decisions, d);
+    }
+    Set<WorkerKey> dead = deadWorkers(snap);
+    each(decisions, snap, TaskState.CLAIMED, n -> claimOfDead(n, dead, now));
+    backstop.check(liveClaims(snap, dead));
+    each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
+    waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING), scanned);
+    each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
+    each(decisions, snap, TaskState.PENDING, n -> waiting.decide(n, now));
+    if (slow) {
+      blocked.retain(snap.all(TaskState.BLOCKED));
+      each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
+    }
+  }
+
+  private void each(DecisionLog decisions, SpoolSnapshot snap, TaskState state, Step step)
+      throws IOException {
+    for (TaskName n : snap.in(state)) {
+      Optional<Decision> d;
+      try {
+        d = step.decide(n);
+      } catch (IOException e) {
+        log.warn(
+            "task_skipped file={} consequence=looked at again next pass",
+            layout.relative(layout.path(n)),
+            e);
+        continue;
+      }
+      if (d.isPresent()) {
+        apply(decisions, d.get());
+      }
+    }
+  }
+
+  /** A WAL failure ends the pass: the WAL may be broken; the next pass retries. */
+  private void apply(DecisionLog decisions, Decision d) throws IOException {
+    Optional<Applied> applied = decisions.decide(d);
+    if (applied.isPresent() && applied.get() == Applied.MOVED && d.to().state().isTerminal()) {
+      hooks.fire(
+          new HookEvent(
+              d.to().state() == TaskState.DEAD ? HookEvent.TASK_DEAD : HookEvent.TASK_CANCELLED,
+              clock.instant(),
+              d.taskId(),
+              d.detail().has("worker") ? d.detail().get("worker").asText() : null,
+              d.reason() == null ? null : d.reason().code(),
+              d.detail().has("message") ? d.detail().get("message").asText() : null,
+              labels(d.to())));
+    }
+  }
+
+  /** The labels of a task that just ended, for hook filters; empty if it cannot be read. */
+  private Map<String, String> labels(TaskName terminal) {
+    try {
+      return taskFiles.read(layout.path(terminal), terminal.id()).labels();
+    } catch (IOException | InvalidInputException e) {
+      log.debug("hook_labels_unreadable task={} reason={}", terminal.id(), e.getMessage());
+      return Map.of();
+    }
+  }
+
+  private Optional<Decision> claimOfDead(TaskName n, Set<WorkerKey> dead, Instant now)
+      throws IOException {
+    TaskName.Claimed c = (TaskName.Claimed) n;
+    if (!dead.contains(new WorkerKey(c.worker(), c.incarnation()))) {
+      return Optional.empty();
+    }
+    return recovery.decide(c, now);
+  }
+
+  private static Set<TaskName.Claimed> liveClaims(SpoolSnapshot snap, Set<WorkerKey> dead) {
+    Set<TaskName.Claimed> live = new HashSet<>();
+    for (TaskName n : snap.in(TaskState.CLAIMED)) {
+      TaskName.Claimed c = (TaskName.Claimed) n;
+      if (!dead.contains(new WorkerKey(c.worker(), c.incarnation()))) {
+        live.add(c);
+      }
+    }
+    return live;
+  }
+
+  private Set<WorkerKey> deadWorkers(SpoolSnapshot snap) throws IOException {
+    Set<WorkerKey> owners = new HashSet<>();
+    for (TaskName n : snap.in(TaskState.CLAIMED)) {
+      TaskName.Claimed c = (TaskName.Claimed) n;
+      owners.add(new WorkerKey(c.worker(), c.incarnation()));
+    }
+    Set<WorkerKey> dead = liveness.observe(heartbeats(), owners);
+    for (WorkerKey k : dead) {
+      if (reportedDead.add(k)) {
+        hooks.fire(
+            new HookEvent(
+                HookEvent.WORKER_DEAD, clock.instant(), null, k.worker(), null, null, null));
+        log.warn(
+            "worker_dead worker={} incarnation={} holds_claims={} consequence=its claims are"
+                + " recorded lost and requeued",
+            k.worker(),
+            k.incarnation(),
+            owners.contains(k));
+      }
+    }
+    reportedDead.retainAll(dead);
+    return dead;
+  }
+
+  private Map<String, Heartbeat> heartbeats() throws IOException {
+    Map<String, Heartbeat> out = new HashMap<>();
+    for (String f : SpoolSnapshot.list(layout.heartbeats())) {
+      String worker = f.endsWith(".json") ? f.substring(0, f.length() - 5) : "";
+      if (!Require.ID.matcher(worker).matches()) {
+        continue;
+      }
+      Path p = layout.heartbeat(worker);
+      try {
+        Heartbeat hb =
+            SpoolJson.read(
+                layout.relative(p),
+                SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
+                Heartbeat.class);
+        if (worker.equals(hb.workerId())) {
+          out.put(hb.workerId(), hb);
+        }
+        invalidHeartbeats.remove(f);
+      } catch (NoSuchFileException e) {
+        log.debug("heartbeat_vanished file={}", f);
+      } catch (InvalidInputException e) {
+        if (invalidHeartbeats.add(f)) {
+          log.warn(
+              "heartbeat_invalid file={} reason={} consequence=read as absent; its worker's claims"
+                  + " are recovered after dead_after unless it becomes valid",
+              f,
+              e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+}
