@@ -40,15 +40,15 @@ final class CancelRequests {
     this.layout = layout;
   }
 
-  List<Decision> decide(SpoolSnapshot snapshot) throws IOException {
+  List<Decision> decide(PassListing snapshot) throws IOException {
     List<Decision> out = new ArrayList<>();
     Map<String, TaskName> byId = new HashMap<>();
-    for (TaskState s : SpoolSnapshot.LISTED) {
+    for (TaskState s : PassListing.LISTED) {
       for (TaskName n : snapshot.in(s)) {
         byId.put(n.id(), n);
       }
     }
-    for (String f : SpoolSnapshot.list(layout.control())) {
+    for (String f : PassListing.list(layout.control())) {
       if (!f.startsWith(PREFIX) || !f.endsWith(".json")) {
         continue;
       }

@@ -106,8 +106,8 @@ final class SpoolPass {
   void run(DecisionLog decisions) throws IOException {
     long tick = ticker.getAsLong();
     boolean slow = !slowScanned || tick - lastSlowScan >= SLOW_SCAN_EVERY.toNanos();
-    Set<TaskState> scanned = slow ? SpoolSnapshot.LISTED : FAST;
-    SpoolSnapshot snap = SpoolSnapshot.scan(layout, scanned);
+    Set<TaskState> scanned = slow ? PassListing.LISTED : FAST;
+    PassListing snap = PassListing.scan(layout, scanned);
     if (slow) {
       lastSlowScan = tick;
       slowScanned = true;
@@ -129,7 +129,7 @@ final class SpoolPass {
     }
   }
 
-  private void each(DecisionLog decisions, SpoolSnapshot snap, TaskState state, Step step)
+  private void each(DecisionLog decisions, PassListing snap, TaskState state, Step step)
       throws IOException {
     for (TaskName n : snap.in(state)) {
       Optional<Decision> d;
@@ -183,7 +183,7 @@ final class SpoolPass {
     return recovery.decide(c, now);
   }
 
-  private static Set<TaskName.Claimed> liveClaims(SpoolSnapshot snap, Set<WorkerKey> dead) {
+  private static Set<TaskName.Claimed> liveClaims(PassListing snap, Set<WorkerKey> dead) {
     Set<TaskName.Claimed> live = new HashSet<>();
     for (TaskName n : snap.in(TaskState.CLAIMED)) {
       TaskName.Claimed c = (TaskName.Claimed) n;
@@ -194,7 +194,7 @@ final class SpoolPass {
     return live;
   }
 
-  private Set<WorkerKey> deadWorkers(SpoolSnapshot snap) throws IOException {
+  private Set<WorkerKey> deadWorkers(PassListing snap) throws IOException {
     Set<WorkerKey> owners = new HashSet<>();
     for (TaskName n : snap.in(TaskState.CLAIMED)) {
       TaskName.Claimed c = (TaskName.Claimed) n;
@@ -220,7 +220,7 @@ final class SpoolPass {
 
   private Map<String, Heartbeat> heartbeats() throws IOException {
     Map<String, Heartbeat> out = new HashMap<>();
-    for (String f : SpoolSnapshot.list(layout.heartbeats())) {
+    for (String f : PassListing.list(layout.heartbeats())) {
       String worker = f.endsWith(".json") ? f.substring(0, f.length() - 5) : "";
       if (!Require.ID.matcher(worker).matches()) {
         continue;

@@ -1,5 +1,6 @@
 package dev.spool.deploy;
 
+import dev.spool.coordinator.CoordinatorCommand;
 import dev.spool.coordinator.cli.OperatorCli;
 import dev.spool.worker.WorkerCommand;
 import java.time.Clock;
@@ -21,6 +22,7 @@ public final class SpoolMain {
     CommandLine cl = new CommandLine(new SpoolMain());
     OperatorCli.addTo(cl, clock);
     cl.addSubcommand(new WorkerCommand());
+    cl.addSubcommand(new CoordinatorCommand());
     cl.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     return cl;
   }

@@ -1,5 +1,6 @@
 package dev.spool.coordinator.cli;
 
+import dev.spool.coordinator.deps.SpoolTaskIds;
 import dev.spool.coordinator.submit.BatchFile;
 import dev.spool.coordinator.submit.SubmitResult;
 import dev.spool.coordinator.submit.Submitter;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,12 +117,25 @@ final class SubmitCommand implements Callable<Integer> {
     TaskIds ids = new TaskIds(clock, new SecureRandom());
     List<Task> tasks;
     try {
-      tasks =
-          file != null
-              ? BatchFile.parse(
-                      file.toString(), Files.readAllBytes(file), ids::next, clock.instant())
-                  .tasks()
-              : List.of(single(ids));
+      if (file != null) {
+        Predicate<String> inSpool = SpoolTaskIds.existsIn(layout);
+        tasks =
+            BatchFile.parse(
+                    file.toString(), Files.readAllBytes(file), ids::next, clock.instant(), inSpool)
+                .tasks();
+        for (Task t : tasks) {
+          if (inSpool.test(t.id())) {
+            throw new InvalidInputException(
+                file + ": task " + t.id(), "id", "is already used by a task in the spool");
+          }
+        }
+      } else {
+        tasks = List.of(single(ids));
+        if (id != null && key == null && submitter.exists(id)) {
+          throw new InvalidInputException(
+              "--id", "id", id + " is already used by a task in the spool");
+        }
+      }
     } catch (InvalidInputException e) {
       spec.commandLine().getErr().println("spool submit: " + e.getMessage());
       return 2;

@@ -118,8 +118,9 @@ public final class OperatorActions {
   }
 
   /**
-   * Brings a dead, cancelled or failed task back to pending/ with fresh attempts: the retry budget
-   * counts from the next attempt on (recorded in {@code results/<id>~reset.json}).
+   * Brings a dead, cancelled or failed task back to pending/ with fresh attempts. Attempt numbers
+   * keep growing; the end note stays in place and records how many attempts the earlier life used,
+   * and the coordinator counts failures only after them.
    */
   public ActionResult retry(String id) throws IOException {
     Optional<TaskName> at = locator.find(id);
@@ -137,8 +138,6 @@ public final class OperatorActions {
     }
     Task task = read(from);
     int next = locator.lastAttempt(id) + 1;
-    files.replace(
-        layout.retryBase(id), SpoolJson.write(new RetryBase(id, next, clock.instant(), who)));
     TaskName to = new TaskName.Pending(task.priority(), clock.millis(), id, next);
     return moves.tryMove(from, to, Actor.OPERATOR)
         ? new ActionResult.Moved(to)

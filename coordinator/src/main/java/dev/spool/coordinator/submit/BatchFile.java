@@ -2,20 +2,21 @@ package dev.spool.coordinator.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.coordinator.deps.DependencyError;
+import dev.spool.coordinator.deps.DependencyGraph;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.json.SpoolJson;
-import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -60,7 +61,8 @@ public final class BatchFile {
    * @param ids generates an id for a task that has none
    * @param now the created_at of tasks that give none
    */
-  public static BatchFile parse(String source, byte[] bytes, Supplier<String> ids, Instant now)
+  public static BatchFile parse(
+      String source, byte[] bytes, Supplier<String> ids, Instant now, Predicate<String> inSpool)
       throws InvalidInputException {
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
     List<JsonNode> raw = new ArrayList<>();
@@ -90,7 +92,7 @@ public final class BatchFile {
     for (int i = 0; i < raw.size(); i++) {
       tasks.add(toTask(source, i, raw.get(i), defaults, ids, now));
     }
-    validate(source, tasks, Set.of());
+    validate(source, tasks, inSpool);
     Integer max =
         config != null && config.has("max_workers") ? config.get("max_workers").asInt() : null;
     return new BatchFile(tasks, max);
@@ -162,75 +164,32 @@ public final class BatchFile {
   }
 
   /**
-   * Checks ids are unique, dependencies are known and acyclic.
+   * Checks ids are unique, dependencies are known (in the batch or the spool) and acyclic.
    *
-   * @param existing ids already in the spool that tasks may depend on
+   * @param inSpool whether an id is already in the spool
    */
-  public static void validate(String source, List<Task> tasks, Set<String> existing)
+  public static void validate(String source, List<Task> tasks, Predicate<String> inSpool)
       throws InvalidInputException {
-    Map<String, Task> byId = new LinkedHashMap<>();
-    for (Task t : tasks) {
-      if (byId.put(t.id(), t) != null) {
-        throw new InvalidInputException(
-            source + ": task " + t.id(), "id", "is used by more than one task in the batch");
-      }
-    }
-    for (Task t : tasks) {
-      for (int i = 0; i < t.dependsOn().size(); i++) {
-        String dep = t.dependsOn().get(i).id();
-        if (!byId.containsKey(dep) && !existing.contains(dep)) {
-          throw new InvalidInputException(
-              source + ": task " + t.id(), "depends_on[" + i + "]", "names unknown task " + dep);
+    Optional<DependencyError> e = DependencyGraph.validate(tasks, inSpool);
+    if (e.isPresent()) {
+      DependencyError d = e.get();
+      int index = -1;
+      for (Task t : tasks) {
+        if (t.id().equals(d.task())) {
+          for (int i = 0; i < t.dependsOn().size(); i++) {
+            if (t.dependsOn().get(i).id().equals(d.dependency())) {
+              index = i;
+            }
+          }
         }
       }
-    }
-    List<String> cycle = findCycle(byId);
-    if (!cycle.isEmpty()) {
+      String field =
+          d.task().equals(d.dependency())
+              ? "id"
+              : index >= 0 ? "depends_on[" + index + "]" : "depends_on";
       throw new InvalidInputException(
-          source + ": task " + cycle.get(0),
-          "depends_on",
-          "forms a cycle: " + String.join(" -> ", cycle));
+          source + ": task " + d.task(), field, "dependency " + d.dependency() + " " + d.problem());
     }
-  }
-
-  /** A dependency cycle as a path that starts and ends at one id, or empty. Iterative DFS. */
-  static List<String> findCycle(Map<String, Task> byId) {
-    Map<String, Integer> color = new HashMap<>();
-    for (String start : byId.keySet()) {
-      if (color.getOrDefault(start, 0) != 0) {
-        continue;
-      }
-      List<String> path = new ArrayList<>();
-      List<Iterator<Dependency>> stack = new ArrayList<>();
-      path.add(start);
-      stack.add(byId.get(start).dependsOn().iterator());
-      color.put(start, 1);
-      while (!stack.isEmpty()) {
-        Iterator<Dependency> it = stack.get(stack.size() - 1);
-        if (!it.hasNext()) {
-          color.put(path.remove(path.size() - 1), 2);
-          stack.remove(stack.size() - 1);
-          continue;
-        }
-        String next = it.next().id();
-        Task nt = byId.get(next);
-        if (nt == null) {
-          continue;
-        }
-        int c = color.getOrDefault(next, 0);
-        if (c == 1) {
-          List<String> cycle = new ArrayList<>(path.subList(path.indexOf(next), path.size()));
-          cycle.add(next);
-          return cycle;
-        }
-        if (c == 0) {
-          color.put(next, 1);
-          path.add(next);
-          stack.add(nt.dependsOn().iterator());
-        }
-      }
-    }
-    return List.of();
   }
 
   /** Ids of the batch, for callers that check them against the spool. */

@@ -119,7 +119,6 @@ class SteeringCommandsTest {
     JsonNode j = show("d");
     assertEquals("pending", j.get("state").asText());
     assertEquals(1, j.get("attempts").size());
-    assertTrue(Files.exists(layout.retryBase("d")));
     String pendingName =
         Files.list(layout.dir(TaskState.PENDING))
             .findFirst()

@@ -180,14 +180,6 @@ public final class SpoolLayout {
     return results().resolve(Require.id(id, "id") + "~end.json");
   }
 
-  /**
-   * Where an operator's retry records that the retry budget counts from a later attempt: {@code
-   * results/<id>~reset.json}.
-   */
-  public Path retryBase(String id) {
-    return results().resolve(Require.id(id, "id") + "~reset.json");
-  }
-
   /** Captured stdout of one attempt: {@code logs/<id>~<attempt>.out}. */
   public Path stdoutLog(String id, int attempt) {
     return logs().resolve(Require.id(id, "id") + "~" + attempt + ".out");

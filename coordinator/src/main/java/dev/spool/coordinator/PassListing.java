@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * follows the number of live tasks. Names outside the grammar and dot-files (writes in progress)
  * are left out. Entries may vanish right after the listing: every user treats that as a race.
  */
-final class SpoolSnapshot {
+final class PassListing {
   static final Set<TaskState> LISTED =
       Set.of(
           TaskState.PENDING,
@@ -33,12 +33,12 @@ final class SpoolSnapshot {
 
   private final Map<TaskState, List<TaskName>> names;
 
-  private SpoolSnapshot(Map<TaskState, List<TaskName>> names) {
+  private PassListing(Map<TaskState, List<TaskName>> names) {
     this.names = names;
   }
 
   /** Lists the directories of {@code states} (a subset of {@link #LISTED}). */
-  static SpoolSnapshot scan(SpoolLayout layout, Set<TaskState> states) throws IOException {
+  static PassListing scan(SpoolLayout layout, Set<TaskState> states) throws IOException {
     Map<TaskState, List<TaskName>> names = new EnumMap<>(TaskState.class);
     for (TaskState s : states) {
       List<String> files = list(layout.dir(s));
@@ -48,7 +48,7 @@ final class SpoolSnapshot {
       }
       names.put(s, parsed);
     }
-    return new SpoolSnapshot(names);
+    return new PassListing(names);
   }
 
   static List<String> list(Path dir) throws IOException {
