@@ -58,6 +58,21 @@ final class SpoolPass {
   private static final Set<TaskState> FAST =
       Set.of(TaskState.SCHEDULED, TaskState.HELD, TaskState.CLAIMED, TaskState.FAILED);
 
+  private static final Set<TaskState> FAST_WITH_BLOCKED =
+      Set.of(
+          TaskState.SCHEDULED,
+          TaskState.HELD,
+          TaskState.CLAIMED,
+          TaskState.FAILED,
+          TaskState.BLOCKED);
+
+  /**
+   * While blocked/ holds fewer tasks than this it is listed every pass, so a dependent is released
+   * one pass after its dependency ends; a larger blocked/ is listed with pending/ every {@link
+   * #SLOW_SCAN_EVERY}, keeping a pass's cost bounded.
+   */
+  static final int SMALL_BLOCKED = 1_000;
+
   /** Something that decides about one task file. */
   private interface Step {
     Optional<Decision> decide(TaskName name) throws IOException;
@@ -80,6 +95,7 @@ final class SpoolPass {
   private final LongSupplier ticker;
   private long lastSlowScan;
   private boolean slowScanned;
+  private boolean blockedSmall;
 
   SpoolPass(
       TaskReader tasks,
@@ -106,7 +122,7 @@ final class SpoolPass {
   void run(DecisionLog decisions) throws IOException {
     long tick = ticker.getAsLong();
     boolean slow = !slowScanned || tick - lastSlowScan >= SLOW_SCAN_EVERY.toNanos();
-    Set<TaskState> scanned = slow ? PassListing.LISTED : FAST;
+    Set<TaskState> scanned = slow ? PassListing.LISTED : blockedSmall ? FAST_WITH_BLOCKED : FAST;
     PassListing snap = PassListing.scan(layout, scanned);
     if (slow) {
       lastSlowScan = tick;
@@ -123,9 +139,10 @@ final class SpoolPass {
     waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING), scanned);
     each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
     each(decisions, snap, TaskState.PENDING, n -> waiting.decide(n, now));
-    if (slow) {
+    if (scanned.contains(TaskState.BLOCKED)) {
       blocked.retain(snap.all(TaskState.BLOCKED));
       each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
+      blockedSmall = snap.all(TaskState.BLOCKED).size() < SMALL_BLOCKED;
     }
   }
 

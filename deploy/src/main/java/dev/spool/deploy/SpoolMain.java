@@ -2,6 +2,7 @@ package dev.spool.deploy;
 
 import dev.spool.coordinator.CoordinatorCommand;
 import dev.spool.coordinator.cli.OperatorCli;
+import dev.spool.deploy.run.RunCommand;
 import dev.spool.worker.WorkerCommand;
 import java.time.Clock;
 import picocli.CommandLine;
@@ -23,6 +24,7 @@ public final class SpoolMain {
     OperatorCli.addTo(cl, clock);
     cl.addSubcommand(new WorkerCommand());
     cl.addSubcommand(new CoordinatorCommand());
+    cl.addSubcommand(new RunCommand(clock));
     cl.addSubcommand(new picocli.AutoComplete.GenerateCompletion());
     return cl;
   }

@@ -167,6 +167,12 @@ public final class TaskBuilder {
     return this;
   }
 
+  /** Drops every dependency given so far. */
+  public TaskBuilder clearDependencies() {
+    dependsOn.clear();
+    return this;
+  }
+
   public TaskBuilder requires(String v) {
     requires.add(v);
     return this;
