@@ -31,6 +31,7 @@ public final class OperatorCli {
     root.addSubcommand(new ReportCommand());
     root.addSubcommand(new FsckCommand(clock));
     root.addSubcommand(new PurgeCommand());
+    root.addSubcommand(new RequeueCommand(clock));
     return root;
   }
 }

@@ -22,6 +22,24 @@ final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin SpoolOptions options;
 
+  @CommandLine.Option(
+      names = "--watch",
+      description = "Refresh in place until interrupted (or --count times).")
+  boolean watch;
+
+  @CommandLine.Option(
+      names = "--interval",
+      converter = DurationParser.class,
+      defaultValue = "2s",
+      description = "Refresh interval with --watch (default 2s).")
+  java.time.Duration interval;
+
+  @CommandLine.Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "With --watch: stop after N refreshes.")
+  Integer count;
+
   private final Clock clock;
 
   StatusCommand(Clock clock) {
@@ -31,6 +49,26 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SpoolLayout layout = options.open(spec);
+    if (!watch) {
+      print(layout);
+      return 0;
+    }
+    for (int i = 0; count == null || i < count; i++) {
+      if (i > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(interval.toNanos());
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
+      }
+      if (System.console() != null && !options.json) {
+        spec.commandLine().getOut().print("\033[H\033[2J");
+      }
+      print(layout);
+    }
+    return 0;
+  }
+
+  private void print(SpoolLayout layout) throws java.io.IOException {
     SpoolSnapshot snap = SpoolSnapshot.read(layout);
     PrintWriter out = spec.commandLine().getOut();
     if (options.json) {
@@ -39,7 +77,6 @@ final class StatusCommand implements Callable<Integer> {
       printTable(out, snap);
     }
     out.flush();
-    return 0;
   }
 
   Map<String, Object> toJson(SpoolSnapshot snap) {

@@ -5,7 +5,9 @@ import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.control.ControlRequest;
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.EndNote;
+import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskFiles;
@@ -142,6 +144,76 @@ public final class OperatorActions {
     return moves.tryMove(from, to, Actor.OPERATOR)
         ? new ActionResult.Moved(to)
         : new ActionResult.Refused(id + " moved meanwhile");
+  }
+
+  /**
+   * Operator recovery of a worker's claims (every incarnation of {@code worker}): each attempt is
+   * first decided as lost by publishing its result record (the fence: if the worker published its
+   * own result first, that result stands and the claim is left for the coordinator to apply), then
+   * the claim is renamed back to pending/ with the next attempt. No WAL is needed: each claim is
+   * settled by one link and one rename, both idempotent.
+   *
+   * @return one result per claim of the worker
+   */
+  public java.util.List<ActionResult> requeueWorker(String worker) throws IOException {
+    java.util.List<ActionResult> out = new java.util.ArrayList<>();
+    java.util.List<TaskName.Claimed> claims = new java.util.ArrayList<>();
+    try (java.nio.file.DirectoryStream<java.nio.file.Path> dir =
+        java.nio.file.Files.newDirectoryStream(layout.dir(TaskState.CLAIMED))) {
+      for (java.nio.file.Path p : dir) {
+        layout
+            .parse(TaskState.CLAIMED, p.getFileName().toString())
+            .map(TaskName.Claimed.class::cast)
+            .filter(c -> c.worker().equals(worker))
+            .ifPresent(claims::add);
+      }
+    }
+    for (TaskName.Claimed c : claims) {
+      out.add(requeueClaim(c));
+    }
+    return out;
+  }
+
+  private ActionResult requeueClaim(TaskName.Claimed c) throws IOException {
+    Task task;
+    try {
+      task = read(c);
+    } catch (IOException e) {
+      return new ActionResult.Refused(c.id() + ": " + e.getMessage());
+    }
+    java.time.Instant now = clock.instant();
+    AttemptResult lost =
+        new AttemptResult(
+            null,
+            c.id(),
+            c.attempt(),
+            c.worker(),
+            c.incarnation(),
+            null,
+            null,
+            now,
+            null,
+            new Outcome.Lost("requeued by " + who),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    if (!files.publishIfAbsent(layout.result(c.id(), c.attempt()), SpoolJson.write(lost))) {
+      return new ActionResult.Refused(
+          c.id()
+              + ": its worker published a result for attempt "
+              + c.attempt()
+              + "; the coordinator applies it");
+    }
+    TaskName to = new TaskName.Pending(task.priority(), clock.millis(), c.id(), c.attempt() + 1);
+    return moves.tryMove(c, to, Actor.OPERATOR)
+        ? new ActionResult.Moved(to)
+        : new ActionResult.Refused(c.id() + " moved meanwhile");
   }
 
   private TaskName entry(Task task, int attempt) {

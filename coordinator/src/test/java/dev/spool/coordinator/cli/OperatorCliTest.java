@@ -182,4 +182,12 @@ class OperatorCliTest {
     assertTrue(r.exit() != 0);
     assertTrue(r.err().contains("missing"), r.err());
   }
+
+  @Test
+  void statusWatchRefreshesTheGivenNumberOfTimes() {
+    run("init", spool());
+    CliRun r = run("status", "--spool", spool(), "--watch", "--interval", "10ms", "--count", "3");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(3, r.out().split("workers: ", -1).length - 1, r.out());
+  }
 }

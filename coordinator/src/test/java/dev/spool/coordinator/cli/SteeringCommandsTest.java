@@ -133,4 +133,33 @@ class SteeringCommandsTest {
     assertEquals(1, run("cancel", "--spool", spool, "ghost").exit());
     assertEquals(1, run("retry", "--spool", spool, "ghost").exit());
   }
+
+  @Test
+  void requeueHandsADeadWorkersClaimsBackAsLost() throws Exception {
+    run("submit", "--spool", spool, "--id", "z", "--", "sleep", "100");
+    TaskName.Pending p =
+        (TaskName.Pending)
+            layout
+                .parse(
+                    TaskState.PENDING,
+                    Files.list(layout.dir(TaskState.PENDING))
+                        .findFirst()
+                        .orElseThrow()
+                        .getFileName()
+                        .toString())
+                .orElseThrow();
+    assertTrue(moves.tryClaim(p, "gone", 4).isPresent());
+    CliRun r = run("requeue", "--spool", spool, "--worker", "gone");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    JsonNode j = show("z");
+    assertEquals("pending", j.get("state").asText());
+    assertEquals("lost", j.get("attempts").get(0).get("outcome").asText());
+    String name =
+        Files.list(layout.dir(TaskState.PENDING))
+            .findFirst()
+            .orElseThrow()
+            .getFileName()
+            .toString();
+    assertTrue(name.endsWith("~z~2.json"), name);
+  }
 }
