@@ -30,12 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Worker JVMs contending for one spool, killed with SIGKILL and stopped with SIGTERM. The task
- * count is {@code -Dspool.it.tasks}: 600 by default to keep the shared build lean; the issue's
- * 2,000 with {@code -Dspool.it.tasks=2000}.
+ * count is {@code -Dspool.it.tasks} (default 2,000).
  */
 @Timeout(600)
 class MultiWorkerIT {
-  private static final int TASKS = Integer.getInteger("spool.it.tasks", 600);
+  private static final int TASKS = Integer.getInteger("spool.it.tasks", 2000);
 
   @TempDir Path dir;
   private TestSpool spool;

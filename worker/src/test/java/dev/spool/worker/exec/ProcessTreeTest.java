@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -146,13 +145,7 @@ class ProcessTreeTest {
   }
 
   @Test
-  void aFloodIsCappedAndDrainedWhileTheTimeoutStillFires() throws Exception {
-    floods(200L * 1024 * 1024);
-  }
-
-  @Test
-  @EnabledIfSystemProperty(named = "spool.soak", matches = "true")
-  void aGibibyteFlood() throws Exception {
+  void aGibibyteFloodIsCappedAndDrainedWhileTheTimeoutStillFires() throws Exception {
     floods(1024L * 1024 * 1024);
   }
 
