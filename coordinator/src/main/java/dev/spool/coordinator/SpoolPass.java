@@ -84,6 +84,7 @@ final class SpoolPass {
   private final WorkerLiveness liveness;
   private final TimeoutBackstop backstop;
   private final HookRunner hooks;
+  private final FinishObserver finishes;
   private final TaskFiles taskFiles;
   private final ClaimRecovery recovery;
   private final FailedTasks failed;
@@ -111,6 +112,7 @@ final class SpoolPass {
     this.backstop =
         new TimeoutBackstop(tasks, files, config.timeoutGrace(), clocks.nanos(), clocks.wall());
     this.hooks = hooks;
+    this.finishes = new FinishObserver(layout, files, hooks, clocks.wall(), clocks.nanos());
     this.taskFiles = new TaskFiles(layout);
     this.recovery = new ClaimRecovery(tasks);
     this.failed = new FailedTasks(tasks);
@@ -217,7 +219,10 @@ final class SpoolPass {
       TaskName.Claimed c = (TaskName.Claimed) n;
       owners.add(new WorkerKey(c.worker(), c.incarnation()));
     }
-    Set<WorkerKey> dead = liveness.observe(heartbeats(), owners);
+    Map<String, Heartbeat> heartbeats = heartbeats();
+    Set<WorkerKey> dead = liveness.observe(heartbeats, owners);
+    finishes.observe(heartbeats);
+    finishes.maybeWrite();
     for (WorkerKey k : dead) {
       if (reportedDead.add(k)) {
         hooks.fire(

@@ -14,6 +14,7 @@ import dev.spool.worker.discovery.PendingWatcher;
 import dev.spool.worker.exec.StopReason;
 import dev.spool.worker.heartbeat.HeartbeatWriter;
 import dev.spool.worker.publish.AttemptFinisher;
+import dev.spool.worker.publish.FinishLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public final class Worker implements AutoCloseable {
   private final RunningTasks running = new RunningTasks();
   private final CountDownLatch closed = new CountDownLatch(1);
   private WorkerContext ctx;
+  private final FinishLog finishes = new FinishLog();
   private HeartbeatWriter heartbeat;
   private Dispatcher dispatcher;
   private PendingWatcher watcher;
@@ -106,7 +108,9 @@ public final class Worker implements AutoCloseable {
         int n = new ClaimRecovery(ctx).recover();
         log.info("predecessor_claims_recovered worker={} count={}", config.workerId(), n);
       }
-      heartbeat = new HeartbeatWriter(s.layout(), ctx.spool().files(), clock, identity(), source());
+      heartbeat =
+          new HeartbeatWriter(
+              s.layout(), ctx.spool().files(), clock, identity(), source(), finishes);
       heartbeat.start(config.heartbeatInterval());
     } catch (IOException e) {
       throw new StartupException("refusing to start: " + e, e);
@@ -153,7 +157,7 @@ public final class Worker implements AutoCloseable {
             moves,
             new TaskFiles(layout),
             new Quarantine(layout, files, clock),
-            new AttemptFinisher(layout, files, moves, clock));
+            new AttemptFinisher(layout, files, moves, clock, finishes));
     return new WorkerContext(config, spool, clock, nanoTicker, identity, environment);
   }
 

@@ -105,6 +105,17 @@ class WorkerTest {
       assertEquals("task " + id + " attempt 1\n", Files.readString(spool.layout.stdoutLog(id, 1)));
     }
     assertTrue(spool.names(TaskState.FAILED).contains("t0~1.json"));
+    Await.until(
+        WAIT,
+        "the heartbeat counts what finished",
+        () -> {
+          try {
+            Heartbeat hb = spool.heartbeat("w1");
+            return hb.succeededTotal() == 33 && hb.failedTotal() == 17;
+          } catch (java.io.IOException | dev.spool.protocol.InvalidInputException e) {
+            return false; // replaced between list and read: look again
+          }
+        });
   }
 
   @Test

@@ -91,6 +91,10 @@ final class StatusCommand implements Callable<Integer> {
           "oldest_pending_age_seconds",
           Math.max(0, clock.millis() - snap.oldestPendingEnqueuedMillis().getAsLong()) / 1000.0);
     }
+    Map<String, Object> lastMinute = new LinkedHashMap<>();
+    lastMinute.put("succeeded", snap.lastMinute().map(m -> m[0]).orElse(null));
+    lastMinute.put("failed", snap.lastMinute().map(m -> m[1]).orElse(null));
+    root.put("last_minute", lastMinute);
     List<Object> workers = new ArrayList<>();
     for (WorkerView w : snap.workers()) {
       workers.add(WorkerJson.of(w));
@@ -107,6 +111,13 @@ final class StatusCommand implements Callable<Integer> {
       out.printf(
           "oldest pending: %.1f s%n",
           Math.max(0, clock.millis() - snap.oldestPendingEnqueuedMillis().getAsLong()) / 1000.0);
+    }
+    if (snap.lastMinute().isPresent()) {
+      out.printf(
+          "last minute: %d succeeded, %d failed%n",
+          snap.lastMinute().get()[0], snap.lastMinute().get()[1]);
+    } else {
+      out.println("last minute: unknown (no coordinator is counting)");
     }
     long alive = snap.workers().stream().filter(WorkerView::alive).count();
     out.printf("workers: %d alive, %d not%n", alive, snap.workers().size() - alive);

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What a hook receives as JSON on stdin.
  *
- * @param event {@code task_dead}, {@code task_cancelled} or {@code worker_dead}
+ * @param event {@code task_done}, {@code task_dead}, {@code task_cancelled} or {@code worker_dead}
  * @param reason for a task, the terminal reason code ({@code max_retries}, {@code expired}...)
  */
 public record HookEvent(
@@ -20,6 +20,7 @@ public record HookEvent(
     String message,
     Map<String, String> labels) {
   public static final String TASK_DEAD = "task_dead";
+  public static final String TASK_DONE = "task_done";
   public static final String TASK_CANCELLED = "task_cancelled";
   public static final String WORKER_DEAD = "worker_dead";
 

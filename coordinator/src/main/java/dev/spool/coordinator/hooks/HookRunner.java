@@ -40,6 +40,11 @@ public final class HookRunner implements AutoCloseable {
             });
   }
 
+  /** True when some hook listens to {@code event} (so callers skip work nobody wants). */
+  public boolean wants(String event) {
+    return hooks.stream().anyMatch(h -> h.on().equals(event));
+  }
+
   /** Enqueues every hook that matches {@code event}; never blocks. */
   public void fire(HookEvent event) {
     for (HookConfig h : hooks) {

@@ -1,5 +1,6 @@
 package dev.spool.coordinator.view;
 
+import dev.spool.coordinator.stats.ThroughputRecord;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.FileSystemClock;
 import dev.spool.protocol.fs.SafeFiles;
@@ -31,12 +32,25 @@ public final class SpoolSnapshot {
   private final Map<TaskState, Long> counts;
   private final OptionalLong oldestPendingEnqueuedMillis;
   private final List<WorkerView> workers;
+  private final long[] lastMinute;
 
   private SpoolSnapshot(
-      Map<TaskState, Long> counts, OptionalLong oldest, List<WorkerView> workers) {
+      Map<TaskState, Long> counts,
+      OptionalLong oldest,
+      List<WorkerView> workers,
+      long[] lastMinute) {
     this.counts = counts;
     this.oldestPendingEnqueuedMillis = oldest;
     this.workers = workers;
+    this.lastMinute = lastMinute;
+  }
+
+  /**
+   * Attempts that succeeded ([0]) and failed ([1]) in the last minute, as the active coordinator
+   * counted them from heartbeats; empty when no coordinator wrote them in the last 30 s.
+   */
+  public java.util.Optional<long[]> lastMinute() {
+    return java.util.Optional.ofNullable(lastMinute);
   }
 
   public Map<TaskState, Long> counts() {
@@ -79,7 +93,26 @@ public final class SpoolSnapshot {
     return new SpoolSnapshot(
         counts,
         oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest),
-        workers(layout));
+        workers(layout),
+        readLastMinute(layout));
+  }
+
+  private static long[] readLastMinute(SpoolLayout layout) throws IOException {
+    Path p = layout.state().resolve("throughput.json");
+    long age = FileSystemClock.nowMillis(layout.tmp()) - FileSystemClock.mtimeMillis(p);
+    if (age < 0 || age > 30_000) {
+      return null;
+    }
+    try {
+      ThroughputRecord r =
+          SpoolJson.read(
+              layout.relative(p),
+              SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
+              ThroughputRecord.class);
+      return r.since(r.writtenAt().minusSeconds(60));
+    } catch (NoSuchFileException | InvalidInputException e) {
+      return null;
+    }
   }
 
   private static List<WorkerView> workers(SpoolLayout layout) throws IOException {

@@ -190,4 +190,28 @@ class OperatorCliTest {
     assertEquals(0, r.exit(), r.err());
     assertEquals(3, r.out().split("workers: ", -1).length - 1, r.out());
   }
+
+  @Test
+  void statusShowsTheLastMinuteWhenACoordinatorCountsIt() throws Exception {
+    run("init", spool());
+    CliRun unknown = run("status", "--spool", spool(), "--json");
+    assertTrue(
+        SpoolJson.mapper().readTree(unknown.out()).get("last_minute").get("succeeded").isNull());
+    Path throughput = Path.of(spool(), "state", "throughput.json");
+    Instant now = Instant.now();
+    Files.writeString(
+        throughput,
+        "{\"bucket_seconds\":10,\"written_at\":\""
+            + now
+            + "\",\"buckets\":["
+            + "{\"start\":\""
+            + now.minusSeconds(300)
+            + "\",\"succeeded\":100,\"failed\":9},"
+            + "{\"start\":\""
+            + now.minusSeconds(20)
+            + "\",\"succeeded\":7,\"failed\":1}]}");
+    JsonNode j = SpoolJson.mapper().readTree(run("status", "--spool", spool(), "--json").out());
+    assertEquals(7, j.get("last_minute").get("succeeded").asInt());
+    assertEquals(1, j.get("last_minute").get("failed").asInt());
+  }
 }

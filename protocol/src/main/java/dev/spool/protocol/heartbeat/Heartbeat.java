@@ -9,7 +9,9 @@ import java.util.List;
  * A worker's heartbeat, rewritten atomically as {@code heartbeats/<worker>.json}. Observers judge
  * liveness only by whether {@code seq} changes, measured on their own monotonic clock; {@code
  * written_at} is for humans. {@code incarnation} grows with every start of a worker under the same
- * id, so a restarted worker can tell its predecessor's claims from its own.
+ * id, so a restarted worker can tell its predecessor's claims from its own. {@code succeeded_total}
+ * and {@code failed_total} count this incarnation's finished attempts; {@code finished} lists the
+ * ones since the previous heartbeat (at most {@link #MAX_FINISHED}).
  */
 public record Heartbeat(
     Integer schemaVersion,
@@ -31,9 +33,15 @@ public record Heartbeat(
     Long heapUsedBytes,
     Long heapMaxBytes,
     Long tasksRssBytes,
-    List<RunningTask> running) {
+    List<RunningTask> running,
+    Long succeededTotal,
+    Long failedTotal,
+    List<FinishedTask> finished) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** At most this many entries in {@code finished}; a worker faster than that drops the oldest. */
+  public static final int MAX_FINISHED = 256;
 
   public Heartbeat {
     schemaVersion = schemaVersion == null ? SCHEMA_VERSION : schemaVersion;
@@ -53,5 +61,56 @@ public record Heartbeat(
     draining = draining != null && draining;
     stopped = stopped != null && stopped;
     running = running == null ? List.of() : List.copyOf(running);
+    succeededTotal = succeededTotal == null ? 0L : succeededTotal;
+    failedTotal = failedTotal == null ? 0L : failedTotal;
+    finished = finished == null ? List.of() : List.copyOf(finished);
+  }
+
+  /** A heartbeat without finish counters (observers read it as zero finished). */
+  public Heartbeat(
+      Integer schemaVersion,
+      String workerId,
+      Long incarnation,
+      String host,
+      Long pid,
+      String version,
+      Instant startedAt,
+      Long seq,
+      Instant writtenAt,
+      Integer slotsUsed,
+      Integer slotsTotal,
+      List<String> capabilities,
+      List<String> types,
+      List<String> lanes,
+      Boolean draining,
+      Boolean stopped,
+      Long heapUsedBytes,
+      Long heapMaxBytes,
+      Long tasksRssBytes,
+      List<RunningTask> running) {
+    this(
+        schemaVersion,
+        workerId,
+        incarnation,
+        host,
+        pid,
+        version,
+        startedAt,
+        seq,
+        writtenAt,
+        slotsUsed,
+        slotsTotal,
+        capabilities,
+        types,
+        lanes,
+        draining,
+        stopped,
+        heapUsedBytes,
+        heapMaxBytes,
+        tasksRssBytes,
+        running,
+        null,
+        null,
+        null);
   }
 }

@@ -1,10 +1,12 @@
 package dev.spool.worker.heartbeat;
 
 import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.heartbeat.FinishedTask;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.heartbeat.RunningTask;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.worker.publish.FinishLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,11 +58,27 @@ public final class HeartbeatWriter {
   private final Clock clock;
   private final Identity id;
   private final Source source;
+  private final FinishLog finishes;
   private final AtomicLong seq = new AtomicLong();
+  private List<FinishedTask> pendingFinished = List.of();
   private final ScheduledExecutorService scheduler;
 
   public HeartbeatWriter(
       SpoolLayout layout, AtomicFiles files, Clock clock, Identity id, Source source) {
+    this(layout, files, clock, id, source, new FinishLog());
+  }
+
+  /**
+   * @param finishes drained into each heartbeat's {@code finished} list and totals
+   */
+  public HeartbeatWriter(
+      SpoolLayout layout,
+      AtomicFiles files,
+      Clock clock,
+      Identity id,
+      Source source,
+      FinishLog finishes) {
+    this.finishes = finishes;
     this.target = layout.heartbeat(id.workerId());
     this.files = files;
     this.clock = clock;
@@ -112,6 +130,14 @@ public final class HeartbeatWriter {
   }
 
   private synchronized void write(boolean stopped) throws IOException {
+    // A heartbeat that fails to be written keeps its finished list for the next one.
+    List<FinishedTask> drained = finishes.drain();
+    if (!drained.isEmpty()) {
+      List<FinishedTask> merged = new java.util.ArrayList<>(pendingFinished);
+      merged.addAll(drained);
+      int from = Math.max(0, merged.size() - Heartbeat.MAX_FINISHED);
+      pendingFinished = List.copyOf(merged.subList(from, merged.size()));
+    }
     Runtime rt = Runtime.getRuntime();
     Heartbeat hb =
         new Heartbeat(
@@ -134,8 +160,12 @@ public final class HeartbeatWriter {
             rt.totalMemory() - rt.freeMemory(),
             rt.maxMemory(),
             source.tasksRssBytes(),
-            source.running());
+            source.running(),
+            finishes.succeeded(),
+            finishes.failed(),
+            pendingFinished);
     files.replace(target, SpoolJson.writePretty(hb));
     seq.incrementAndGet();
+    pendingFinished = List.of();
   }
 }

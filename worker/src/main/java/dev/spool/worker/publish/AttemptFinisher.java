@@ -49,12 +49,22 @@ public final class AttemptFinisher {
   private final AtomicFiles files;
   private final TaskMoves moves;
   private final Clock clock;
+  private final FinishLog finishes;
 
   public AttemptFinisher(SpoolLayout layout, AtomicFiles files, TaskMoves moves, Clock clock) {
+    this(layout, files, moves, clock, new FinishLog());
+  }
+
+  /**
+   * @param finishes told of every fenced finish this finisher performs (for the heartbeat)
+   */
+  public AttemptFinisher(
+      SpoolLayout layout, AtomicFiles files, TaskMoves moves, Clock clock, FinishLog finishes) {
     this.layout = layout;
     this.files = files;
     this.moves = moves;
     this.clock = clock;
+    this.finishes = finishes;
   }
 
   /**
@@ -118,6 +128,7 @@ public final class AttemptFinisher {
           outcome.kind().code());
       return Finish.CLAIM_GONE;
     }
+    finishes.record(claim.id(), claim.attempt(), target.state());
     log.info(
         "task_finished task={} attempt={} outcome={} to={}",
         claim.id(),
