@@ -1,9 +1,12 @@
 package dev.spool.coordinator.fsck;
 
+import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.FileSystemClock;
 import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskFiles;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
+import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -66,6 +69,7 @@ public final class Purger {
       for (Path p : logs.getOrDefault(e.getKey(), List.of())) {
         dispose(p, archive, "logs");
       }
+      forgetKey(layout.path(e.getValue()), e.getKey());
       dispose(layout.path(e.getValue()), archive, e.getValue().state().code());
       purged.add(e.getKey());
     }
@@ -86,6 +90,18 @@ public final class Purger {
       }
     }
     return out;
+  }
+
+  /** A purged task's idempotency key is free again: a later submit makes a new task. */
+  private void forgetKey(Path taskFile, String id) throws IOException {
+    try {
+      Task t = new TaskFiles(layout).read(taskFile, id);
+      if (t.idempotencyKey() != null) {
+        Files.deleteIfExists(layout.idempotencyRecord(t.idempotencyKey()));
+      }
+    } catch (NoSuchFileException | InvalidInputException e) {
+      // gone or unreadable: no key to free (fsck reports a reservation left without its task)
+    }
   }
 
   private void dispose(Path p, Path archive, String sub) throws IOException {

@@ -1,5 +1,8 @@
 package dev.spool.coordinator.fsck;
 
+import dev.spool.coordinator.submit.IdempotencyRecord;
+import dev.spool.coordinator.wal.WalCheck;
+import dev.spool.coordinator.wal.WalCorruptException;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileSystemClock;
@@ -58,7 +61,62 @@ public final class SpoolChecker {
     duplicates(tasks, out);
     deadClaims(tasks, now, out);
     orphanResults(tasks, out);
+    wal(out);
+    orphanReservations(tasks, out);
     return out;
+  }
+
+  private void wal(List<Finding> out) throws IOException {
+    for (WalCorruptException e : WalCheck.corruptFiles(layout)) {
+      out.add(
+          new Finding(
+              "wal_corrupt",
+              e.file(),
+              "a damaged record at byte "
+                  + e.offset()
+                  + " ("
+                  + e.reason()
+                  + "); the coordinator refuses to start. Keep a copy, then move this file out of"
+                  + " wal/: open decisions are re-made from the spool's state (a lost attempt whose"
+                  + " result was published is applied, failed tasks are retried again)",
+              false));
+    }
+  }
+
+  private void orphanReservations(Map<String, List<TaskName>> tasks, List<Finding> out)
+      throws IOException {
+    Path dir = layout.idempotencyDir();
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path p : ds) {
+        try {
+          IdempotencyRecord r =
+              SpoolJson.read(
+                  layout.relative(p),
+                  SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
+                  IdempotencyRecord.class);
+          if (!tasks.containsKey(r.taskId())) {
+            out.add(
+                new Finding(
+                    "reservation_without_task",
+                    p,
+                    "idempotency key reserved for task "
+                        + r.taskId()
+                        + ", which is in no state (a submit crashed in between, or the task was purged); the next submit with this key publishes it",
+                    false));
+          }
+        } catch (NoSuchFileException | InvalidInputException e) {
+          out.add(
+              new Finding(
+                  "reservation_unreadable",
+                  p,
+                  "not a reservation record: " + e.getMessage(),
+                  false));
+        }
+      }
+    }
   }
 
   private void staleTemps(long now, boolean repair, List<Finding> out) throws IOException {

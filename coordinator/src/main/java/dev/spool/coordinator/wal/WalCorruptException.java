@@ -13,6 +13,7 @@ public final class WalCorruptException extends Exception {
 
   private final transient Path file;
   private final long offset;
+  private final String reason;
 
   public WalCorruptException(Path file, long offset, String reason) {
     super(
@@ -25,6 +26,12 @@ public final class WalCorruptException extends Exception {
             + "; the coordinator will not start until it is repaired (see spool fsck)");
     this.file = file;
     this.offset = offset;
+    this.reason = reason;
+  }
+
+  /** What is wrong with the record, e.g. {@code checksum mismatch}. */
+  public String reason() {
+    return reason;
   }
 
   public Path file() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,32 @@ final class WalReader {
       throw new WalCorruptException(file, pos, bad.reason());
     }
     return new Replay(records, buf.length, 0);
+  }
+
+  /**
+   * Checks one file without changing it (for {@code spool fsck}, which may run beside an active
+   * coordinator that is appending): the corruption in the middle if there is one; a torn or
+   * still-being-written last line is not a problem here.
+   */
+  static Optional<WalCorruptException> check(Path file) throws IOException {
+    byte[] buf = Files.readAllBytes(file);
+    int pos = 0;
+    while (pos < buf.length) {
+      int nl = newline(buf, pos);
+      if (nl < 0) {
+        return Optional.empty();
+      }
+      WalFrame.Parsed parsed = WalFrame.parse(buf, pos, nl, file + "@" + pos);
+      if (parsed instanceof WalFrame.Bad) {
+        WalFrame.Bad bad = (WalFrame.Bad) parsed;
+        if (nl == buf.length - 1 && !bad.intactPrefix()) {
+          return Optional.empty();
+        }
+        return Optional.of(new WalCorruptException(file, pos, bad.reason()));
+      }
+      pos = nl + 1;
+    }
+    return Optional.empty();
   }
 
   private static int newline(byte[] buf, int from) {

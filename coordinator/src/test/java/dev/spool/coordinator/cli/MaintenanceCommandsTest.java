@@ -99,4 +99,32 @@ class MaintenanceCommandsTest {
     assertTrue(Files.exists(layout.result("new", 1)));
     assertEquals(0, run("fsck", "--spool", spool).exit(), "no orphan results are left");
   }
+
+  @Test
+  void fsckNamesACorruptWalRecordAndAReservationWithoutItsTask() throws Exception {
+    String good =
+        "56 a3a8d283 {\"schema_version\":1,\"seq\":0,\"epoch\":1,\"op\":\"checkpoint\"}\n";
+    Files.writeString(
+        layout.wal().resolve("00000000000000000001.wal"),
+        good + "12 00000000 {\"broken\":1}\n" + good);
+    Files.createDirectories(layout.idempotencyDir());
+    Files.writeString(
+        layout.idempotencyRecord("k1"), "{\"key\":\"k1\",\"task_id\":\"never-published\"}");
+    CliRun r = run("fsck", "--spool", spool, "--json");
+    assertEquals(1, r.exit());
+    JsonNode f = SpoolJson.mapper().readTree(r.out()).get("findings");
+    String all = f.toString();
+    assertTrue(all.contains("wal_corrupt") && all.contains("byte 69 (checksum mismatch)"), all);
+    assertTrue(all.contains("reservation_without_task") && all.contains("never-published"), all);
+  }
+
+  @Test
+  void purgeFreesTheIdempotencyKeyOfAPurgedTask() throws Exception {
+    run("submit", "--spool", spool, "--id", "k", "--key", "nightly", "--", "true");
+    new FakeWorker(layout).finish("k", 0, "");
+    age(layout.terminal(TaskState.DONE, "k"), 48);
+    assertTrue(Files.exists(layout.idempotencyRecord("nightly")));
+    assertEquals(0, run("purge", "--spool", spool, "--older-than", "1d").exit());
+    assertFalse(Files.exists(layout.idempotencyRecord("nightly")));
+  }
 }
