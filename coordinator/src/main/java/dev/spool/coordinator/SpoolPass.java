@@ -14,18 +14,15 @@ import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.retry.FailedTasks;
 import dev.spool.coordinator.retry.WaitingTasks;
 import dev.spool.protocol.InvalidInputException;
-import dev.spool.protocol.Require;
 import dev.spool.protocol.fs.AtomicFiles;
-import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.heartbeat.Heartbeat;
-import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.HeartbeatFiles;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskFiles;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,21 +239,10 @@ final class SpoolPass {
 
   private Map<String, Heartbeat> heartbeats() throws IOException {
     Map<String, Heartbeat> out = new HashMap<>();
-    for (String f : PassListing.list(layout.heartbeats())) {
-      String worker = f.endsWith(".json") ? f.substring(0, f.length() - 5) : "";
-      if (!Require.ID.matcher(worker).matches()) {
-        continue;
-      }
-      Path p = layout.heartbeat(worker);
+    for (String worker : HeartbeatFiles.workers(layout)) {
+      String f = worker + ".json";
       try {
-        Heartbeat hb =
-            SpoolJson.read(
-                layout.relative(p),
-                SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
-                Heartbeat.class);
-        if (worker.equals(hb.workerId())) {
-          out.put(hb.workerId(), hb);
-        }
+        out.put(worker, HeartbeatFiles.read(layout, worker));
         invalidHeartbeats.remove(f);
       } catch (NoSuchFileException e) {
         log.debug("heartbeat_vanished file={}", f);

@@ -98,27 +98,7 @@ final class ClaimRecovery {
             + " died; handed back by its successor, incarnation "
             + ctx.identity().incarnation();
     Instant now = ctx.clock().instant();
-    AttemptResult lost =
-        new AttemptResult(
-            null,
-            c.id(),
-            c.attempt(),
-            c.worker(),
-            c.incarnation(),
-            ctx.identity().host(),
-            null,
-            now,
-            null,
-            new Outcome.Lost(reason),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            reason);
+    AttemptResult lost = AttemptResult.lost(c, ctx.identity().host(), now, reason, reason);
     int maxLost = task != null ? task.maxLost() : Task.DEFAULT_MAX_LOST;
     TaskName target =
         lostAttempts(c.id(), c.attempt() - 1) + 1 > maxLost

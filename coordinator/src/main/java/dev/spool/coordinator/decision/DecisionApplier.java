@@ -114,25 +114,11 @@ final class DecisionApplier {
       throws IOException {
     Path resultPath = layout.result(claim.id(), claim.attempt());
     AttemptResult lost =
-        new AttemptResult(
-            null,
-            claim.id(),
-            claim.attempt(),
-            claim.worker(),
-            claim.incarnation(),
-            null,
+        AttemptResult.lost(
+            claim,
             null,
             r.at(),
-            null,
-            new Outcome.Lost("worker " + claim.worker() + " died"),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+            "worker " + claim.worker() + " died",
             "declared lost by the coordinator (wal seq " + r.seq() + ")");
     boolean published = files.publishIfAbsent(resultPath, SpoolJson.write(lost));
     CrashPoints.reach(CrashPoints.AFTER_RESULT_PUBLISH);

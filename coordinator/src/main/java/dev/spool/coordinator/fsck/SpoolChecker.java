@@ -1,6 +1,8 @@
 package dev.spool.coordinator.fsck;
 
 import dev.spool.coordinator.submit.IdempotencyRecord;
+import dev.spool.coordinator.view.SpoolSnapshot;
+import dev.spool.coordinator.view.WorkerView;
 import dev.spool.coordinator.wal.WalCheck;
 import dev.spool.coordinator.wal.WalCorruptException;
 import dev.spool.protocol.InvalidInputException;
@@ -244,21 +246,11 @@ public final class SpoolChecker {
   /** Heartbeat age per worker~incarnation, on the file system's clock. */
   private Map<String, Long> heartbeatAges(long now) throws IOException {
     Map<String, Long> ages = new HashMap<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.heartbeats(), "*.json")) {
-      for (Path p : dir) {
-        try {
-          Heartbeat hb =
-              SpoolJson.read(
-                  layout.relative(p),
-                  SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
-                  Heartbeat.class);
-          ages.put(
-              hb.workerId() + "~" + hb.incarnation(),
-              hb.stopped() ? Long.MAX_VALUE : now - mtime(p));
-        } catch (NoSuchFileException | InvalidInputException e) {
-          // rewritten meanwhile or unreadable: that worker counts as silent for this check
-        }
-      }
+    for (WorkerView w : SpoolSnapshot.workers(layout)) {
+      Heartbeat hb = w.heartbeat();
+      ages.put(
+          hb.workerId() + "~" + hb.incarnation(),
+          hb.stopped() ? Long.MAX_VALUE : w.heartbeatAgeMillis());
     }
     return ages;
   }

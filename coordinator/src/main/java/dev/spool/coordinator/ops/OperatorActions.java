@@ -7,7 +7,6 @@ import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.EndNote;
-import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskFiles;
@@ -182,27 +181,7 @@ public final class OperatorActions {
       return new ActionResult.Refused(c.id() + ": " + e.getMessage());
     }
     java.time.Instant now = clock.instant();
-    AttemptResult lost =
-        new AttemptResult(
-            null,
-            c.id(),
-            c.attempt(),
-            c.worker(),
-            c.incarnation(),
-            null,
-            null,
-            now,
-            null,
-            new Outcome.Lost("requeued by " + who),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    AttemptResult lost = AttemptResult.lost(c, null, now, "requeued by " + who, null);
     if (!files.publishIfAbsent(layout.result(c.id(), c.attempt()), SpoolJson.write(lost))) {
       return new ActionResult.Refused(
           c.id()

@@ -6,6 +6,7 @@ import dev.spool.protocol.fs.FileSystemClock;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.HeartbeatFiles;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
@@ -115,28 +116,19 @@ public final class SpoolSnapshot {
     }
   }
 
-  private static List<WorkerView> workers(SpoolLayout layout) throws IOException {
+  /** Every worker with a readable heartbeat, its age on the file system's clock, by id. */
+  public static List<WorkerView> workers(SpoolLayout layout) throws IOException {
     long now = FileSystemClock.nowMillis(layout.tmp());
     List<WorkerView> out = new ArrayList<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.heartbeats(), "*.json")) {
-      for (Path p : dir) {
-        try {
-          if (SafeFiles.unsafeReason(p, SpoolJson.MAX_DOCUMENT_BYTES).isPresent()) {
-            continue;
-          }
-          long mtime = FileSystemClock.mtimeMillis(p);
-          Heartbeat hb =
-              SpoolJson.read(
-                  layout.relative(p),
-                  SafeFiles.readBounded(p, SpoolJson.MAX_DOCUMENT_BYTES),
-                  Heartbeat.class);
-          long age = Math.max(0, now - mtime);
-          boolean alive = !hb.stopped() && age < DEAD_AFTER.toMillis();
-          out.add(new WorkerView(hb, age, alive));
-        } catch (NoSuchFileException | InvalidInputException e) {
-          // Replaced between list and read, or unreadable: a heartbeat is rewritten every few
-          // seconds, so the next look sees it.
-        }
+    for (String worker : HeartbeatFiles.workers(layout)) {
+      try {
+        long mtime = FileSystemClock.mtimeMillis(layout.heartbeat(worker));
+        Heartbeat hb = HeartbeatFiles.read(layout, worker);
+        long age = Math.max(0, now - mtime);
+        out.add(new WorkerView(hb, age, !hb.stopped() && age < DEAD_AFTER.toMillis()));
+      } catch (NoSuchFileException | InvalidInputException e) {
+        // Replaced between list and read, or unreadable: a heartbeat is rewritten every few
+        // seconds, so the next look sees it.
       }
     }
     out.sort((a, b) -> a.heartbeat().workerId().compareTo(b.heartbeat().workerId()));

@@ -2,6 +2,7 @@ package dev.spool.protocol.result;
 
 import dev.spool.protocol.FieldException;
 import dev.spool.protocol.Require;
+import dev.spool.protocol.spool.TaskName;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -53,6 +54,34 @@ public record AttemptResult(
     if (classification != null) {
       Require.name(classification, "classification");
     }
+  }
+
+  /**
+   * The record that decides an attempt as lost (its worker died, or an operator requeued it):
+   * published by whoever recovers the claim, in place of the result the worker never wrote.
+   */
+  public static AttemptResult lost(
+      TaskName.Claimed claim, String host, Instant at, String reason, String message) {
+    return new AttemptResult(
+        null,
+        claim.id(),
+        claim.attempt(),
+        claim.worker(),
+        claim.incarnation(),
+        host,
+        null,
+        at,
+        null,
+        new Outcome.Lost(reason),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        message);
   }
 
   /** True when the attempt counts against {@code max_retries}. */
