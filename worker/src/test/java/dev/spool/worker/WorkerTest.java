@@ -562,4 +562,30 @@ class WorkerTest {
     }
     assertEquals("top secret", Files.readString(secret), "the target is untouched");
   }
+
+  @Test
+  void refusesToStartWhenTmpIsOnAnotherFileSystem() throws Exception {
+    Path tmp = spool.layout.tmp();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=1m", "spool-test", tmp.toString()) == 0,
+        "mounting a tmpfs needs root (skipped)");
+    try {
+      StartupException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              StartupException.class, () -> start(config("w1").build()));
+      assertTrue(e.getMessage().contains("another file system"), e.getMessage());
+    } finally {
+      assertEquals(0, run("umount", tmp.toString()));
+    }
+  }
+
+  private static int run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
 }
