@@ -146,4 +146,29 @@ class RunExamplesTest {
     assertTrue(
         err.toString().contains("task a") && err.toString().contains("missing"), err.toString());
   }
+
+  @Test
+  void aMissingProgramEndsInDeadAfterOneAttempt() throws Exception {
+    Path batch = tmp.resolve("missing.json");
+    Files.writeString(
+        batch,
+        "{\"tasks\":[{\"id\":\"ghost\",\"argv\":[\"/nonexistent/tool\"],\"max_retries\":5}]}");
+    Path report = tmp.resolve("missing.report.json");
+    CommandLine cl = SpoolMain.commandLine(Clock.systemUTC());
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(new StringWriter()));
+    assertEquals(
+        1,
+        cl.execute(
+            "run",
+            batch.toString(),
+            "--spool",
+            tmp.resolve("spool").toString(),
+            "--report",
+            report.toString()));
+    JsonNode ghost = SpoolJson.mapper().readTree(Files.readAllBytes(report)).get("results").get(0);
+    assertEquals("dead", ghost.get("state").asText());
+    assertEquals(1, ghost.get("attempts").asInt(), "a fatal launch failure is not retried");
+    assertTrue(ghost.get("error").asText().startsWith("fatal"), ghost.toString());
+  }
 }

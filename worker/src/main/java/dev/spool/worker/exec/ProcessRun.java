@@ -77,6 +77,16 @@ public final class ProcessRun {
     return t == null ? List.of() : t.pids();
   }
 
+  /**
+   * A program that does not exist (ENOENT) or may not be executed (EACCES) will not start on a
+   * retry either: such a launch failure is fatal, and the coordinator sends the task to dead/ at
+   * once. Anything else (out of processes, out of memory) may pass.
+   */
+  static boolean isPermanent(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("error=2,") || m.contains("error=13,");
+  }
+
   /** Starts the process and blocks until it and its tree have ended. */
   public RunResult run() {
     Instant started = clock.instant();
@@ -87,7 +97,7 @@ public final class ProcessRun {
     } catch (IOException | RuntimeException e) {
       String msg =
           "cannot start " + spec.argv().get(0) + " in " + spec.cwd() + ": " + e.getMessage();
-      return finish(new Outcome.LaunchFailed(msg, false), started, t0, msg);
+      return finish(new Outcome.LaunchFailed(msg, isPermanent(e)), started, t0, msg);
     }
     tree = new ProcessTree(p.toHandle(), spec.token());
     stdout = capture(p, true);

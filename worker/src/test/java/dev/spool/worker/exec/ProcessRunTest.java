@@ -192,7 +192,7 @@ class ProcessRunTest {
   }
 
   @Test
-  void aMissingProgramIsALaunchFailure() {
+  void aMissingProgramIsAFatalLaunchFailure() throws Exception {
     RunResult r =
         run(
             spec(
@@ -201,6 +201,20 @@ class ProcessRunTest {
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(5),
                 1 << 20));
-    assertInstanceOf(Outcome.LaunchFailed.class, r.outcome());
+    Outcome.LaunchFailed f = assertInstanceOf(Outcome.LaunchFailed.class, r.outcome());
+    org.junit.jupiter.api.Assertions.assertTrue(f.fatal(), "a retry cannot make it exist: " + f);
+
+    java.nio.file.Path notExecutable = dir.resolve("plain.txt");
+    java.nio.file.Files.writeString(notExecutable, "echo hi");
+    RunResult r2 =
+        run(
+            spec(
+                List.of(notExecutable.toString()),
+                null,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                1 << 20));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        ((Outcome.LaunchFailed) r2.outcome()).fatal(), "not executable is fatal too");
   }
 }
