@@ -41,9 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Real crashes: a coordinator child JVM halts (as kill -9 would) at a named step between a
  * decision's WAL append and the renames it announces; a second child starts on the same spool and
  * must finish every decision exactly once. Each crash point runs {@code spool.crash.repeat} times
- * (default 1; the issue's full run, about 5 minutes on two cores, is {@code mvn -B -pl coordinator
- * -am verify -Dit.test=CoordinatorCrashIT -Dfailsafe.failIfNoSpecifiedTests=false
- * -Dspool.crash.repeat=10}).
+ * (default 3 in every build; the issue's full run, 10 times, about 5 minutes on two cores, is
+ * {@code mvn -B -pl coordinator -am verify -Dit.test=CoordinatorCrashIT
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Dspool.crash.repeat=10}).
  */
 @Timeout(600)
 class CoordinatorCrashIT {
@@ -52,7 +52,7 @@ class CoordinatorCrashIT {
   @TempDir Path tmp;
 
   static List<String> crashPoints() {
-    int repeat = Integer.getInteger("spool.crash.repeat", 1);
+    int repeat = Integer.getInteger("spool.crash.repeat", 3);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
       out.add(CrashPoints.AFTER_WAL_APPEND);
