@@ -31,6 +31,8 @@ public final class OperatorCli {
     root.addSubcommand(new ReportCommand());
     root.addSubcommand(new FsckCommand(clock));
     root.addSubcommand(new PurgeCommand());
+    root.addSubcommand(new LanesCommand(clock));
+    root.addSubcommand(new CompareCommand());
     return root;
   }
 }

@@ -101,6 +101,21 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--group")
   String group;
 
+  @Option(
+      names = "--prompt",
+      paramLabel = "TEXT",
+      description = "The prompt of an AI-CLI task (input.prompt).")
+  String prompt;
+
+  @Option(
+      names = "--fanout",
+      paramLabel = "LANE,...",
+      split = ",",
+      description =
+          "One task per lane, all in one group (--group, else --id, else a new id); each task is"
+              + " GROUP.LANE with that lane. Compare them with spool compare GROUP.")
+  List<String> fanout = new ArrayList<>();
+
   @CommandLine.Parameters(paramLabel = "ARGV", description = "The command, after --.")
   List<String> argv = new ArrayList<>();
 
@@ -129,6 +144,14 @@ final class SubmitCommand implements Callable<Integer> {
                 file + ": task " + t.id(), "id", "is already used by a task in the spool");
           }
         }
+      } else if (!fanout.isEmpty()) {
+        tasks = fanout(ids);
+        for (Task t : tasks) {
+          if (submitter.exists(t.id())) {
+            throw new InvalidInputException(
+                "--fanout", "id", t.id() + " is already used by a task in the spool");
+          }
+        }
       } else {
         tasks = List.of(single(ids));
         if (id != null && key == null && submitter.exists(id)) {
@@ -155,9 +178,31 @@ final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The tasks of a fan-out: one per lane, named {@code GROUP.LANE}, each pinned to its lane. A task
+   * needs a type or an argv: without {@code --type} the type is {@code fanout} (routing plays no
+   * part, as the explicit lane wins).
+   */
+  private List<Task> fanout(TaskIds ids) throws IOException {
+    String g = group != null ? group : id != null ? id : ids.next();
+    List<Task> out = new ArrayList<>();
+    for (String l : fanout) {
+      TaskBuilder b = builder(g + "." + l.strip());
+      b.lane(l.strip()).group(g).idempotencyKey(key == null ? null : key + "/" + l.strip());
+      if (type == null && argv.isEmpty()) {
+        b.type("fanout");
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
   private Task single(TaskIds ids) throws IOException {
-    TaskBuilder b =
-        Task.builder(id != null ? id : ids.next()).createdAt(clock.instant()).argv(argv);
+    return builder(id != null ? id : ids.next()).build();
+  }
+
+  private TaskBuilder builder(String taskId) throws IOException {
+    TaskBuilder b = Task.builder(taskId).createdAt(clock.instant()).argv(argv);
     b.type(type)
         .lane(lane)
         .model(model)
@@ -178,7 +223,13 @@ final class SubmitCommand implements Callable<Integer> {
     if (stdin != null) {
       b.stdin(readStdin(stdin));
     }
-    return b.build();
+    if (prompt != null) {
+      b.input(
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+              .objectNode()
+              .put("prompt", prompt));
+    }
+    return b;
   }
 
   private Instant notBefore(String text) {

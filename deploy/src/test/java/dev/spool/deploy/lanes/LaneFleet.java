@@ -153,6 +153,16 @@ final class LaneFleet {
     }
   }
 
+  /** True when attempt {@code attempt} of {@code id} sits in failed/. */
+  boolean failed(String id, int attempt) {
+    return Files.exists(layout.path(new TaskName.Parked(TaskState.FAILED, id, attempt)));
+  }
+
+  /** True when attempt {@code attempt} of {@code id} has a published result. */
+  boolean hasResult(String id, int attempt) {
+    return Files.exists(layout.result(id, attempt));
+  }
+
   Optional<AttemptResult> result(String id, int attempt) throws IOException {
     Path p = layout.result(id, attempt);
     if (!Files.exists(p)) {
