@@ -125,6 +125,12 @@ final class AttemptRunner {
         Files.createDirectories(scratch);
         cwd = scratch;
       }
+      if (lane != null) {
+        Files.writeString(
+            ctx.spool().layout().laneLog(claim.id(), claim.attempt()),
+            lane.lane().name() + " " + lane.account().name() + "\n",
+            StandardCharsets.UTF_8);
+      }
       if (lane != null && lane.lane().prompt() == Lane.PromptDelivery.FILE) {
         promptFile = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt() + ".prompt");
         Files.writeString(promptFile, LaneCommand.prompt(task), StandardCharsets.UTF_8);

@@ -7,6 +7,8 @@ import dev.spool.protocol.lanes.LaneStates;
 import dev.spool.protocol.lanes.QuotaRule;
 import dev.spool.protocol.lanes.QuotaSlots;
 import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
+import dev.spool.protocol.spool.TaskState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +26,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code spool lanes}: every lane and account the fleet knows (registered by workers, or marked):
- * usable, cooling down until when, or disabled; quota used and left in each current window; the
- * last error. {@code --clear LANE[/ACCOUNT]} removes cooldown and disabled marks (after an operator
- * renewed the credentials).
+ * usable, cooling down until when, or disabled; attempts running on it now; quota used and left in
+ * each current window; the last error. {@code --clear LANE[/ACCOUNT]} removes cooldown and disabled
+ * marks (after an operator renewed the credentials).
  */
 @Command(
     name = "lanes",
@@ -67,11 +69,14 @@ final class LanesCommand implements Callable<Integer> {
     QuotaSlots quotas = new QuotaSlots(layout, SpoolOptions.files(layout));
     List<Map<String, Object>> rows = new ArrayList<>();
     Instant now = clock.instant();
+    Map<String, Integer> inUse = inUse(layout);
     for (String lane : states.lanes()) {
       Map<String, AccountEntry> registered = new LinkedHashMap<>();
       states.accounts(lane).forEach(a -> registered.put(a.account(), a));
       for (String account : states.accountNames(lane)) {
-        rows.add(row(states, quotas, lane, account, registered.get(account), now));
+        Map<String, Object> r = row(states, quotas, lane, account, registered.get(account), now);
+        r.put("in_use", inUse.getOrDefault(lane + " " + account, 0));
+        rows.add(r);
       }
     }
     if (options.json) {
@@ -136,6 +141,29 @@ final class LanesCommand implements Callable<Integer> {
     r.put("quota_text", text.length() == 0 ? "-" : text.toString());
     r.put("registered_by", entry == null ? null : entry.worker());
     return r;
+  }
+
+  /** Running attempts per "LANE ACCOUNT", from claimed/ and each attempt's lane log. */
+  private static Map<String, Integer> inUse(SpoolLayout layout) throws IOException {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    try (java.nio.file.DirectoryStream<java.nio.file.Path> d =
+        java.nio.file.Files.newDirectoryStream(layout.dir(TaskState.CLAIMED))) {
+      for (java.nio.file.Path p : d) {
+        Optional<TaskName> n = layout.parse(TaskState.CLAIMED, p.getFileName().toString());
+        if (n.isEmpty()) {
+          continue;
+        }
+        try {
+          String line =
+              java.nio.file.Files.readString(layout.laneLog(n.get().id(), n.get().attempt()))
+                  .strip();
+          out.merge(line, 1, Integer::sum);
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // not a lane task, or the attempt has not started its CLI yet
+        }
+      }
+    }
+    return out;
   }
 
   private static String oneLine(String s) {

@@ -165,6 +165,15 @@ public final class SpoolLayout {
     return logs().resolve(Require.id(id, "id") + "~" + attempt + ".answer");
   }
 
+  /**
+   * The lane and account of a running attempt, {@code logs/<id>~<attempt>.lane}: one line {@code
+   * LANE ACCOUNT}, written by the worker before the CLI starts (so {@code spool lanes} can count
+   * accounts in use from claimed/).
+   */
+  public Path laneLog(String id, int attempt) {
+    return logs().resolve(Require.id(id, "id") + "~" + attempt + ".lane");
+  }
+
   private static final java.util.regex.Pattern SEGMENT =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

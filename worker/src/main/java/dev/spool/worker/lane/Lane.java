@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param rules classification rules, tried in order before the built-in ones
  * @param cooldown the cooldown after a rate limit without a retry-after (null: the routing file's)
  * @param systemPrompt the text of {@code {system_prompt}} (may be null)
+ * @param breaker the lane's circuit breaker ({@link LaneBreaker})
  */
 public record Lane(
     String name,
@@ -46,7 +47,18 @@ public record Lane(
     Extract sessionId,
     List<Rule> rules,
     Duration cooldown,
-    String systemPrompt) {
+    String systemPrompt,
+    Breaker breaker) {
+
+  /** Open after {@code failures} failed attempts in a row, for {@code coolOff}; then one probe. */
+  public record Breaker(int failures, Duration coolOff) {
+    public Breaker {
+      if (failures < 1) {
+        throw new IllegalArgumentException("breaker failures must be at least 1");
+      }
+      Objects.requireNonNull(coolOff, "cool_off");
+    }
+  }
 
   /** How the prompt is delivered. */
   public enum PromptDelivery {
@@ -123,5 +135,6 @@ public record Lane(
     }
     usage = Map.copyOf(usage);
     rules = List.copyOf(rules);
+    breaker = breaker == null ? new Breaker(5, Duration.ofSeconds(60)) : breaker;
   }
 }

@@ -64,6 +64,7 @@ public final class LaneAttempts {
         Files.writeString(files.answer(), answer, StandardCharsets.UTF_8);
       }
       Classifier.Classified c = Classifier.classify(lane, outcome, out, err, answer);
+      router.recordClass(lane, c.classification());
       Duration after = c.retryAfter();
       if (Classification.coolsDown(c.classification())) {
         after =

@@ -30,6 +30,7 @@ import java.util.regex.PatternSyntaxException;
  *     local: false
  *     system_prompt: "You review code."
  *     cooldown: 60                  # seconds, after a rate limit without retry-after
+ *     breaker: {failures: 5, cool_off: 60}   # circuit breaker (these are the defaults)
  *     accounts:
  *       - name: personal
  *         env_file: /etc/spool/accounts/gemini-personal.env
@@ -89,7 +90,8 @@ public final class LaneConfig {
             "session_id",
             "classify",
             "cooldown",
-            "system_prompt"));
+            "system_prompt",
+            "breaker"));
     Map<String, String> params = new LinkedHashMap<>();
     v.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
     Map<String, Lane.Extract> usage = new LinkedHashMap<>();
@@ -118,7 +120,15 @@ public final class LaneConfig {
         v.has("session_id") ? extract("session_id", v.get("session_id")) : null,
         rules(v.path("classify")),
         v.has("cooldown") ? seconds("cooldown", v.get("cooldown")) : null,
-        v.has("system_prompt") ? text("system_prompt", v.get("system_prompt")) : null);
+        v.has("system_prompt") ? text("system_prompt", v.get("system_prompt")) : null,
+        v.has("breaker") ? breaker(v.get("breaker")) : null);
+  }
+
+  private static Lane.Breaker breaker(JsonNode v) {
+    keys(v, Set.of("failures", "cool_off"));
+    return new Lane.Breaker(
+        v.path("failures").asInt(5),
+        v.has("cool_off") ? seconds("cool_off", v.get("cool_off")) : Duration.ofSeconds(60));
   }
 
   private static Lane.PromptDelivery delivery(JsonNode v) {

@@ -52,6 +52,7 @@ public final class LaneRouter {
   private final Map<String, Integer> running = new HashMap<>();
   private final Map<String, Long> lastUsed = new HashMap<>();
   private final Map<String, Cached> cache = new HashMap<>();
+  private final LaneBreaker breaker;
 
   private record Cached(long readAt, boolean blocked, int usedPercent, boolean full) {}
 
@@ -67,6 +68,7 @@ public final class LaneRouter {
     this.quotas = s.quotas();
     this.clock = clock;
     this.nanos = nanos;
+    this.breaker = new LaneBreaker(nanos);
   }
 
   /** The routing this router follows. */
@@ -133,7 +135,7 @@ public final class LaneRouter {
   /** True when some lane of {@code need} could take the task now. */
   public synchronized boolean ready(LaneNeed need) throws IOException {
     for (Lane l : need.lanes()) {
-      if (running.getOrDefault(l.name(), 0) < l.concurrency()) {
+      if (running.getOrDefault(l.name(), 0) < l.concurrency() && breaker.allows(l)) {
         for (Lane.Account a : l.accounts()) {
           Cached c = state(l, a);
           if (!c.blocked() && !c.full()) {
@@ -151,7 +153,7 @@ public final class LaneRouter {
    */
   public synchronized Optional<LaneChoice> choose(LaneNeed need, String holder) throws IOException {
     for (Lane l : need.lanes()) {
-      if (running.getOrDefault(l.name(), 0) >= l.concurrency()) {
+      if (running.getOrDefault(l.name(), 0) >= l.concurrency() || !breaker.allows(l)) {
         continue;
       }
       for (Lane.Account a : ordered(l)) {
@@ -160,6 +162,7 @@ public final class LaneRouter {
         cache.remove(key(l, a));
         if (slots.isPresent()) {
           running.merge(l.name(), 1, Integer::sum);
+          breaker.started(l);
           lastUsed.put(key(l, a), nanos.getAsLong());
           return Optional.of(new LaneChoice(l, a, slots.get()));
         }
@@ -171,6 +174,20 @@ public final class LaneRouter {
   /** Gives back the concurrency unit of a finished attempt. */
   public synchronized void release(LaneChoice choice) {
     running.merge(choice.lane().name(), -1, Integer::sum);
+  }
+
+  /**
+   * Feeds the lane's circuit breaker: {@code failed}, {@code timed_out} and {@code idle} count as
+   * failures, {@code succeeded} resets; other classes (rate limits, auth, cancel) leave it alone.
+   */
+  public void recordClass(Lane lane, String classification) {
+    if (Classification.SUCCEEDED.equals(classification)) {
+      breaker.record(lane, false);
+    } else if (Classification.FAILED.equals(classification)
+        || Classification.TIMED_OUT.equals(classification)
+        || Classification.IDLE.equals(classification)) {
+      breaker.record(lane, true);
+    }
   }
 
   /** Forgets cached fleet state of an account (after this worker marked it). */
