@@ -93,8 +93,7 @@ final class AttemptRunner {
     try {
       return lanes.finish(
           lane,
-          r.outcome(),
-          r.finishedAt(),
+          r,
           new LaneAttempts.Files3(
               layout.stdoutLog(claim.id(), claim.attempt()),
               layout.stderrLog(claim.id(), claim.attempt()),

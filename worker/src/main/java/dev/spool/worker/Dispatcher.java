@@ -144,6 +144,9 @@ final class Dispatcher {
 
   void stop() {
     stopped = true;
+    if (router != null) {
+      router.stopHealthChecks();
+    }
     wake();
   }
 
@@ -166,6 +169,7 @@ final class Dispatcher {
     if (router == null) {
       return;
     }
+    router.startHealthChecks(ctx.identity().workerId());
     try {
       router.register(ctx.identity().workerId());
     } catch (IOException | RuntimeException e) {

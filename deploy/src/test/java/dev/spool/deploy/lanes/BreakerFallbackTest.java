@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A lane that keeps failing opens its circuit breaker and later tasks take the next lane of their
- * chain; {@code spool lanes} counts the accounts in use by running attempts.
+ * How a worker moves along a chain besides cooldowns: a lane that keeps failing opens its circuit
+ * breaker, and a lane whose score (here: latency far over the target) falls below the routing
+ * threshold is passed over, and a lane whose health check fails is never chosen; later tasks take
+ * the next lane. Also: {@code spool lanes} counts the accounts in use by running attempts.
  */
 @Timeout(60)
 class BreakerFallbackTest {
@@ -61,6 +63,47 @@ class BreakerFallbackTest {
     fleet.submit(LaneFleet.prompt("f3", "review", "x"));
     Await.until(WAIT, "f3 done", () -> fleet.in(TaskState.DONE, "f3"));
     assertEquals("steady", fleet.result("f3", 1).orElseThrow().lane(), "the breaker is open");
+  }
+
+  @Test
+  void aLaneScoringBelowTheThresholdIsPassedOver() throws Exception {
+    fleet.routing(
+        "types:\n  review: [slowlane, quick]\n"
+            + "scoring: {quota: 40, latency: 30, context: 30, threshold: 80, latency_target: 0.2}\n");
+    String answer = fleet.cli("answer.sh");
+    fleet.worker(
+        "w1",
+        "lanes:\n  slowlane: {argv: ["
+            + answer
+            + ", slowlane, \"1\"], answer: {json: response}}\n  quick: {argv: ["
+            + answer
+            + ", quick, \"0\"], answer: {json: response}}\n");
+    fleet.submit(LaneFleet.prompt("t1", "review", "x"));
+    Await.until(WAIT, "t1 done", () -> fleet.in(TaskState.DONE, "t1"));
+    assertEquals("slowlane", fleet.result("t1", 1).orElseThrow().lane(), "no latency known yet");
+    fleet.submit(LaneFleet.prompt("t2", "review", "x"));
+    Await.until(WAIT, "t2 done", () -> fleet.in(TaskState.DONE, "t2"));
+    assertEquals("quick", fleet.result("t2", 1).orElseThrow().lane(), "1 s >> 0.2 s target");
+  }
+
+  @Test
+  void aLaneWhoseHealthCheckFailsIsNotChosen() throws Exception {
+    fleet.routing("types:\n  review: [sick, checked]\n");
+    String answer = fleet.cli("answer.sh");
+    fleet.worker(
+        "w1",
+        "lanes:\n  sick: {argv: ["
+            + answer
+            + ", sick, \"0\"], health_check: {argv: [/bin/false]}}\n  checked: {argv: ["
+            + answer
+            + ", checked, \"0\"], health_check: {argv: [/bin/true], every: 1}}\n");
+    for (int i = 1; i <= 3; i++) {
+      fleet.submit(LaneFleet.prompt("h" + i, "review", "x"));
+    }
+    Await.until(WAIT, "h1..h3 done", () -> fleet.count(TaskState.DONE) == 3);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals("checked", fleet.result("h" + i, 1).orElseThrow().lane());
+    }
   }
 
   @Test

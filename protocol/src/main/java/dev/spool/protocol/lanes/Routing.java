@@ -26,20 +26,44 @@ import java.util.Optional;
  * @param lanes facts about lanes the coordinator needs (context window, local)
  * @param models model name to the lane that serves it
  * @param cooldown the cooldown of a rate-limited account when the CLI gave no retry-after
+ * @param scoring how workers score the lanes of a chain
  */
 public record Routing(
     Map<String, Chain> types,
     Map<String, LaneFacts> lanes,
     Map<String, String> models,
-    Duration cooldown) {
+    Duration cooldown,
+    Scoring scoring) {
   public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(60);
-  public static final Routing NONE = new Routing(Map.of(), Map.of(), Map.of(), null);
+  public static final Routing NONE = new Routing(Map.of(), Map.of(), Map.of(), null, null);
 
   public Routing {
     types = Map.copyOf(types);
     lanes = Map.copyOf(lanes);
     models = Map.copyOf(models);
     cooldown = cooldown == null ? DEFAULT_COOLDOWN : cooldown;
+    scoring = scoring == null ? Scoring.DEFAULT : scoring;
+  }
+
+  /**
+   * Lane score weights (quota headroom, latency, context fit; relative), the score a lane of the
+   * chain needs to be taken in chain order (0 to 100), and the latency that still scores full.
+   */
+  public record Scoring(
+      int quota, int latency, int context, int threshold, Duration latencyTarget) {
+    public static final Scoring DEFAULT = new Scoring(40, 30, 30, 50, Duration.ofSeconds(60));
+
+    public Scoring {
+      if (quota < 0 || latency < 0 || context < 0 || quota + latency + context == 0) {
+        throw new IllegalArgumentException("scoring weights must be >= 0 and not all 0");
+      }
+      if (threshold < 0 || threshold > 100) {
+        throw new IllegalArgumentException("scoring threshold must be 0 to 100");
+      }
+      if (latencyTarget == null || latencyTarget.toMillis() < 1) {
+        throw new IllegalArgumentException("scoring latency_target must be positive");
+      }
+    }
   }
 
   /** An ordered chain of lanes; {@code sovereign} pins it to local lanes. */

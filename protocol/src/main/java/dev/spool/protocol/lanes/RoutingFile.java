@@ -30,6 +30,7 @@ import java.util.Set;
  * models:
  *   gemini-2.5-pro: gemini
  * cooldown: 60
+ * scoring: {quota: 40, latency: 30, context: 30, threshold: 50, latency_target: 60}
  * </pre>
  */
 public final class RoutingFile {
@@ -67,7 +68,7 @@ public final class RoutingFile {
       return Routing.NONE;
     }
     try {
-      keys(root, "routing", Set.of("types", "lanes", "models", "cooldown"));
+      keys(root, "routing", Set.of("types", "lanes", "models", "cooldown", "scoring"));
       Map<String, Routing.Chain> types = new LinkedHashMap<>();
       fields(root.path("types"), "types").forEach((k, v) -> types.put(k, chain("types." + k, v)));
       Map<String, Routing.LaneFacts> lanes = new LinkedHashMap<>();
@@ -83,10 +84,30 @@ public final class RoutingFile {
         }
         cooldown = Duration.ofMillis(Math.round(c.doubleValue() * 1000));
       }
-      return new Routing(types, lanes, models, cooldown);
+      return new Routing(types, lanes, models, cooldown, scoring(root.path("scoring")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Routing.Scoring scoring(JsonNode v) {
+    if (v.isMissingNode()) {
+      return null;
+    }
+    keys(v, "scoring", Set.of("quota", "latency", "context", "threshold", "latency_target"));
+    Routing.Scoring d = Routing.Scoring.DEFAULT;
+    JsonNode t = v.path("latency_target");
+    if (!t.isMissingNode() && (!t.isNumber() || t.doubleValue() <= 0)) {
+      throw new IllegalArgumentException("'scoring.latency_target' must be a positive number");
+    }
+    return new Routing.Scoring(
+        v.path("quota").asInt(d.quota()),
+        v.path("latency").asInt(d.latency()),
+        v.path("context").asInt(d.context()),
+        v.path("threshold").asInt(d.threshold()),
+        t.isMissingNode()
+            ? d.latencyTarget()
+            : Duration.ofMillis(Math.round(t.doubleValue() * 1000)));
   }
 
   private static Routing.Chain chain(String key, JsonNode v) {

@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
  * Classifies one attempt of a lane from its outcome, exit code and output. Order: the worker's own
  * outcomes first (cancelled, timed out, idle timeout, launch failure), then the lane's rules in
  * order, then the built-in rules (only for a non-zero exit, so an answer that merely mentions "429"
- * is not a rate limit), then exit 0 with an empty answer is {@code idle} (the CLI waited on a
- * question and got EOF, or produced nothing), exit 0 is {@code succeeded}, anything else {@code
- * failed}. A non-success class on exit 0 turns the outcome into {@code failed} (exit 0) so the task
- * goes to failed/ and the coordinator applies the class. Stateless and thread-safe.
+ * is not a rate limit), then exit 0 with nothing on stdout is {@code idle} (the CLI waited on a
+ * question and got EOF, or produced nothing; output that the answer extraction does not recognise
+ * still counts as success: the call was made and its full output is in the log), exit 0 is {@code
+ * succeeded}, anything else {@code failed}. A non-success class on exit 0 turns the outcome into
+ * {@code failed} (exit 0) so the task goes to failed/ and the coordinator applies the class.
+ * Stateless and thread-safe.
  */
 public final class Classifier {
   private static final Pattern RETRY_AFTER =
@@ -85,7 +87,7 @@ public final class Classifier {
       }
       return new Classified(Classification.FAILED, null, outcome);
     }
-    if (answer == null || answer.isBlank()) {
+    if (stdout.isBlank() && (answer == null || answer.isBlank())) {
       return new Classified(Classification.IDLE, null, new Outcome.Failed(0, null));
     }
     return new Classified(Classification.SUCCEEDED, null, outcome);

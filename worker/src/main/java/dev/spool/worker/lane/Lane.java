@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param cooldown the cooldown after a rate limit without a retry-after (null: the routing file's)
  * @param systemPrompt the text of {@code {system_prompt}} (may be null)
  * @param breaker the lane's circuit breaker ({@link LaneBreaker})
+ * @param healthCheck the lane's health check ({@link LaneHealth}); null for none
  */
 public record Lane(
     String name,
@@ -48,7 +49,20 @@ public record Lane(
     List<Rule> rules,
     Duration cooldown,
     String systemPrompt,
-    Breaker breaker) {
+    Breaker breaker,
+    HealthCheck healthCheck) {
+
+  /** A command whose exit 0 within {@code timeout} says the lane works, run every {@code every}. */
+  public record HealthCheck(List<String> argv, Duration every, Duration timeout) {
+    public HealthCheck {
+      argv = List.copyOf(argv);
+      if (argv.isEmpty() || argv.get(0).isEmpty()) {
+        throw new IllegalArgumentException("health_check.argv must name a program");
+      }
+      Objects.requireNonNull(every, "every");
+      Objects.requireNonNull(timeout, "timeout");
+    }
+  }
 
   /** Open after {@code failures} failed attempts in a row, for {@code coolOff}; then one probe. */
   public record Breaker(int failures, Duration coolOff) {

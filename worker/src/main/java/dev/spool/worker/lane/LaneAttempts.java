@@ -6,6 +6,7 @@ import dev.spool.protocol.lanes.LaneStates;
 import dev.spool.protocol.lanes.Routing;
 import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.result.Usage;
+import dev.spool.worker.exec.RunResult;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,11 @@ public final class LaneAttempts {
    *
    * @param by who marks the account ({@code worker W}), for {@code spool lanes}
    */
-  public Finished finish(
-      LaneChoice choice, Outcome outcome, Instant finishedAt, Files3 files, String by)
+  public Finished finish(LaneChoice choice, RunResult run, Files3 files, String by)
       throws IOException {
+    Outcome outcome = run.outcome();
+    Instant finishedAt = run.finishedAt();
+    Duration duration = run.duration();
     {
       Lane lane = choice.lane();
       String out = read(files.stdout());
@@ -64,7 +67,7 @@ public final class LaneAttempts {
         Files.writeString(files.answer(), answer, StandardCharsets.UTF_8);
       }
       Classifier.Classified c = Classifier.classify(lane, outcome, out, err, answer);
-      router.recordClass(lane, c.classification());
+      router.recordClass(lane, c.classification(), duration);
       Duration after = c.retryAfter();
       if (Classification.coolsDown(c.classification())) {
         after =

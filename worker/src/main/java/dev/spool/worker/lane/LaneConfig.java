@@ -31,6 +31,7 @@ import java.util.regex.PatternSyntaxException;
  *     system_prompt: "You review code."
  *     cooldown: 60                  # seconds, after a rate limit without retry-after
  *     breaker: {failures: 5, cool_off: 60}   # circuit breaker (these are the defaults)
+ *     health_check: {argv: [gemini, --version], every: 300, timeout: 30}
  *     accounts:
  *       - name: personal
  *         env_file: /etc/spool/accounts/gemini-personal.env
@@ -91,7 +92,8 @@ public final class LaneConfig {
             "classify",
             "cooldown",
             "system_prompt",
-            "breaker"));
+            "breaker",
+            "health_check"));
     Map<String, String> params = new LinkedHashMap<>();
     v.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
     Map<String, Lane.Extract> usage = new LinkedHashMap<>();
@@ -121,7 +123,16 @@ public final class LaneConfig {
         rules(v.path("classify")),
         v.has("cooldown") ? seconds("cooldown", v.get("cooldown")) : null,
         v.has("system_prompt") ? text("system_prompt", v.get("system_prompt")) : null,
-        v.has("breaker") ? breaker(v.get("breaker")) : null);
+        v.has("breaker") ? breaker(v.get("breaker")) : null,
+        v.has("health_check") ? health(v.get("health_check")) : null);
+  }
+
+  private static Lane.HealthCheck health(JsonNode v) {
+    keys(v, Set.of("argv", "every", "timeout"));
+    return new Lane.HealthCheck(
+        strings("health_check.argv", v.path("argv")),
+        v.has("every") ? seconds("every", v.get("every")) : Duration.ofMinutes(5),
+        v.has("timeout") ? seconds("timeout", v.get("timeout")) : Duration.ofSeconds(30));
   }
 
   private static Lane.Breaker breaker(JsonNode v) {

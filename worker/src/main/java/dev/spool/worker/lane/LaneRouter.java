@@ -15,6 +15,7 @@ import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,13 +27,15 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Chooses the lane and account of a routed task on this worker. The lane is the first of the task's
- * chain that this worker has, that the task fits (estimated tokens at most the lane's context
- * window, and larger than the window of any lane that already answered {@code context_too_large}
- * for it), that is local when the chain is sovereign, that is below its per-lane concurrency, and
- * that has a usable account: not cooling down, not disabled, with a free quota slot in every
- * window. The account is the least recently used (by this worker) among those below {@value
- * #THRESHOLD_PERCENT} % of every quota, else the least used.
+ * Chooses the lane and account of a routed task on this worker. Candidates are the lanes of the
+ * task's chain that this worker has, that the task fits (estimated tokens at most the lane's
+ * context window, and larger than the window of any lane that already answered {@code
+ * context_too_large} for it), that are local when the chain is sovereign, below their per-lane
+ * concurrency, healthy ({@link LaneHealth}), with a closed circuit breaker ({@link LaneBreaker})
+ * and a usable account (not cooling down, not disabled, a free quota slot in every window). Among
+ * them the first of the chain whose {@link LaneScore} reaches the routing file's threshold is
+ * taken, else the best-scoring one. The account is the least recently used (by this worker) among
+ * those below {@value #THRESHOLD_PERCENT} % of every quota, else the least used.
  *
  * <p>Fleet state is read from the spool and cached for {@link #STATE_TTL_NANOS}; this worker's own
  * cooldown writes invalidate the cache. Thread-safe (synchronized: the dispatcher chooses, slot
@@ -53,6 +56,8 @@ public final class LaneRouter {
   private final Map<String, Long> lastUsed = new HashMap<>();
   private final Map<String, Cached> cache = new HashMap<>();
   private final LaneBreaker breaker;
+  private final LaneHealth health;
+  private final Map<String, Duration> latency = new HashMap<>();
 
   private record Cached(long readAt, boolean blocked, int usedPercent, boolean full) {}
 
@@ -69,11 +74,22 @@ public final class LaneRouter {
     this.clock = clock;
     this.nanos = nanos;
     this.breaker = new LaneBreaker(nanos);
+    this.health = new LaneHealth(lanes.values(), nanos);
   }
 
   /** The routing this router follows. */
   public Supplier<Routing> routing() {
     return routing;
+  }
+
+  /** Starts the lanes' health checks (a daemon thread, only when some lane has one). */
+  public void startHealthChecks(String worker) {
+    health.start(worker);
+  }
+
+  /** Stops the health checks. */
+  public void stopHealthChecks() {
+    health.stop();
   }
 
   /** Declares this worker's lane accounts to the fleet ({@code state/lanes/}). */
@@ -119,6 +135,7 @@ public final class LaneRouter {
       floor = Math.max(floor, c);
     }
     List<Lane> out = new ArrayList<>();
+    Map<String, Long> tokensByLane = new HashMap<>();
     for (String name : chain.get().lanes()) {
       Lane l = lanes.get(name);
       if (l == null || (chain.get().sovereign() && !l.local()) || tooSmall.contains(name)) {
@@ -127,15 +144,20 @@ public final class LaneRouter {
       long tokens = LaneCommand.estimatedTokens(task, l);
       if (tokens <= l.contextTokens() && l.contextTokens() > floor) {
         out.add(l);
+        tokensByLane.put(name, tokens);
       }
     }
-    return out.isEmpty() ? Optional.empty() : Optional.of(new LaneNeed(task.id(), out));
+    return out.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new LaneNeed(task.id(), out, tokensByLane));
   }
 
   /** True when some lane of {@code need} could take the task now. */
   public synchronized boolean ready(LaneNeed need) throws IOException {
     for (Lane l : need.lanes()) {
-      if (running.getOrDefault(l.name(), 0) < l.concurrency() && breaker.allows(l)) {
+      if (running.getOrDefault(l.name(), 0) < l.concurrency()
+          && breaker.allows(l)
+          && health.healthy(l)) {
         for (Lane.Account a : l.accounts()) {
           Cached c = state(l, a);
           if (!c.blocked() && !c.full()) {
@@ -152,10 +174,7 @@ public final class LaneRouter {
    * window of the account; empty when none is usable now (another worker took the last slot).
    */
   public synchronized Optional<LaneChoice> choose(LaneNeed need, String holder) throws IOException {
-    for (Lane l : need.lanes()) {
-      if (running.getOrDefault(l.name(), 0) >= l.concurrency() || !breaker.allows(l)) {
-        continue;
-      }
+    for (Lane l : byScore(need)) {
       for (Lane.Account a : ordered(l)) {
         Optional<List<java.nio.file.Path>> slots =
             quotas.tryTake(l.name(), a.name(), a.quotas(), clock.instant(), holder);
@@ -171,6 +190,38 @@ public final class LaneRouter {
     return Optional.empty();
   }
 
+  /**
+   * The usable lanes of {@code need} in the order to try them: those whose {@link LaneScore}
+   * reaches the routing threshold in chain order, then the others from the best score down.
+   */
+  private List<Lane> byScore(LaneNeed need) throws IOException {
+    Routing.Scoring scoring = routing.get().scoring();
+    List<Lane> first = new ArrayList<>();
+    List<Lane> rest = new ArrayList<>();
+    Map<String, Integer> scores = new HashMap<>();
+    for (Lane l : need.lanes()) {
+      if (running.getOrDefault(l.name(), 0) >= l.concurrency()
+          || !breaker.allows(l)
+          || !health.healthy(l)) {
+        continue;
+      }
+      int used = 100;
+      for (Lane.Account a : l.accounts()) {
+        Cached c = state(l, a);
+        if (!c.blocked() && !c.full()) {
+          used = Math.min(used, c.usedPercent());
+        }
+      }
+      long tokens = need.tokens().getOrDefault(l.name(), 0L);
+      int score = LaneScore.score(scoring, used, latency.get(l.name()), tokens, l.contextTokens());
+      scores.put(l.name(), score);
+      (score >= scoring.threshold() ? first : rest).add(l);
+    }
+    rest.sort(Comparator.comparingInt((Lane l) -> scores.get(l.name())).reversed());
+    first.addAll(rest);
+    return first;
+  }
+
   /** Gives back the concurrency unit of a finished attempt. */
   public synchronized void release(LaneChoice choice) {
     running.merge(choice.lane().name(), -1, Integer::sum);
@@ -180,14 +231,26 @@ public final class LaneRouter {
    * Feeds the lane's circuit breaker: {@code failed}, {@code timed_out} and {@code idle} count as
    * failures, {@code succeeded} resets; other classes (rate limits, auth, cancel) leave it alone.
    */
-  public void recordClass(Lane lane, String classification) {
+  public void recordClass(Lane lane, String classification, Duration duration) {
     if (Classification.SUCCEEDED.equals(classification)) {
       breaker.record(lane, false);
+      recordLatency(lane, duration);
     } else if (Classification.FAILED.equals(classification)
         || Classification.TIMED_OUT.equals(classification)
         || Classification.IDLE.equals(classification)) {
       breaker.record(lane, true);
     }
+  }
+
+  /** Folds a successful attempt's duration into the lane's moving average (weight 0.3). */
+  private synchronized void recordLatency(Lane lane, Duration d) {
+    if (d == null) {
+      return;
+    }
+    latency.merge(
+        lane.name(),
+        d,
+        (old, now) -> Duration.ofMillis(Math.round(old.toMillis() * 0.7 + now.toMillis() * 0.3)));
   }
 
   /** Forgets cached fleet state of an account (after this worker marked it). */
