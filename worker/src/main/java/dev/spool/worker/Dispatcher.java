@@ -3,6 +3,7 @@ package dev.spool.worker;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.lanes.LaneStates;
 import dev.spool.protocol.lanes.QuotaSlots;
+import dev.spool.protocol.lanes.Routing;
 import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.PendingIntake;
 import dev.spool.protocol.spool.SpoolLayout;
@@ -50,6 +51,7 @@ final class Dispatcher {
   private final TaskMatcher matcher;
   private final TaskPicker picker;
   private final LaneRouter router;
+  private Routing lastRouting;
   private final RunningTasks running;
   private final AttemptRunner runner;
   private final ExecutorService slotThreads;
@@ -142,6 +144,11 @@ final class Dispatcher {
     return draining;
   }
 
+  /** The lanes this worker offers now, for the heartbeat: the healthy ones. */
+  java.util.List<String> offeredLanes() {
+    return router == null ? java.util.List.of() : router.healthyLanes();
+  }
+
   void stop() {
     stopped = true;
     if (router != null) {
@@ -181,6 +188,14 @@ final class Dispatcher {
   }
 
   private void iteration() throws IOException {
+    if (router != null) {
+      Routing r = router.routing().get();
+      if (lastRouting != null && !r.equals(lastRouting)) {
+        log.info("routing_changed consequence=pending tasks are judged again");
+        index.forgetVerdicts();
+      }
+      lastRouting = r;
+    }
     long now = ctx.nanoTicker().getAsLong();
     if (rescanRequested || now - nextRescan >= 0) {
       rescanRequested = false;

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.deploy.SpoolMain;
+import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.heartbeat.Heartbeat;
+import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.testing.Await;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +109,39 @@ class BreakerFallbackTest {
     for (int i = 1; i <= 3; i++) {
       assertEquals("checked", fleet.result("h" + i, 1).orElseThrow().lane());
     }
+    Await.until(
+        WAIT,
+        "the heartbeat offers only the healthy lane",
+        () -> List.of("checked").equals(heartbeatLanes("w1")));
+  }
+
+  @Test
+  void routingAddedWhileTasksWaitIsPickedUp() throws Exception {
+    fleet.worker("w1", "lanes:\n  late: {argv: [" + fleet.cli("answer.sh") + ", late, \"0\"]}\n");
+    fleet.submit(LaneFleet.prompt("l1", "review", "x"));
+    long seq = heartbeatSeq("w1");
+    Await.until(WAIT, "a few dispatcher passes", () -> heartbeatSeq("w1") >= seq + 3);
+    assertEquals(0, fleet.count(TaskState.DONE), "no routing yet: no lane for type review");
+    fleet.routing("types:\n  review: [late]\n");
+    Await.until(WAIT, "l1 done once routed", () -> fleet.in(TaskState.DONE, "l1"));
+    assertEquals("late", fleet.result("l1", 1).orElseThrow().lane());
+  }
+
+  private Heartbeat heartbeat(String worker) {
+    Path p = fleet.layout.heartbeat(worker);
+    try {
+      return SpoolJson.read(p.toString(), Files.readAllBytes(p), Heartbeat.class);
+    } catch (IOException | InvalidInputException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> heartbeatLanes(String worker) {
+    return heartbeat(worker).lanes();
+  }
+
+  private long heartbeatSeq(String worker) {
+    return heartbeat(worker).seq();
   }
 
   @Test

@@ -87,6 +87,18 @@ public final class LaneRouter {
     health.start(worker);
   }
 
+  /** Names of this worker's lanes that are healthy now, sorted. */
+  public List<String> healthyLanes() {
+    List<String> out = new ArrayList<>();
+    for (Lane l : lanes.values()) {
+      if (health.healthy(l)) {
+        out.add(l.name());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** Stops the health checks. */
   public void stopHealthChecks() {
     health.stop();
