@@ -5,8 +5,10 @@ import dev.spool.coordinator.submit.BatchFile;
 import dev.spool.coordinator.submit.SubmitResult;
 import dev.spool.coordinator.submit.Submitter;
 import dev.spool.coordinator.submit.TaskIds;
+import dev.spool.coordinator.view.TaskView;
 import dev.spool.protocol.FieldException;
 import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine;
@@ -108,6 +111,16 @@ final class SubmitCommand implements Callable<Integer> {
   String prompt;
 
   @Option(
+      names = "--continue",
+      paramLabel = "ID",
+      description =
+          "Continue the CLI session of task ID: its last session id becomes input.session_id and"
+              + " its lane the lane (unless --lane is given).")
+  String continueFrom;
+
+  private String session;
+
+  @Option(
       names = "--fanout",
       paramLabel = "LANE,...",
       split = ",",
@@ -128,6 +141,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SpoolLayout layout = options.open(spec);
+    if (continueFrom != null && !continueSession(layout)) {
+      return 2;
+    }
     Submitter submitter = new Submitter(layout, SpoolOptions.files(layout), clock);
     TaskIds ids = new TaskIds(clock, new SecureRandom());
     List<Task> tasks;
@@ -223,13 +239,36 @@ final class SubmitCommand implements Callable<Integer> {
     if (stdin != null) {
       b.stdin(readStdin(stdin));
     }
-    if (prompt != null) {
-      b.input(
-          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-              .objectNode()
-              .put("prompt", prompt));
+    if (prompt != null || session != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode input =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      if (prompt != null) {
+        input.put("prompt", prompt);
+      }
+      if (session != null) {
+        input.put("session_id", session);
+      }
+      b.input(input);
     }
     return b;
+  }
+
+  /** Reads the session id and lane to continue; false (after printing why) when there is none. */
+  private boolean continueSession(SpoolLayout layout) throws IOException {
+    Optional<TaskView> v = TaskView.read(layout, continueFrom);
+    List<AttemptResult> attempts = v.isPresent() ? v.get().attempts() : List.of();
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      AttemptResult r = attempts.get(i);
+      if (r.sessionId() != null) {
+        session = r.sessionId();
+        lane = lane != null ? lane : r.lane();
+        return true;
+      }
+    }
+    spec.commandLine()
+        .getErr()
+        .println("spool submit: --continue " + continueFrom + ": no attempt recorded a session id");
+    return false;
   }
 
   private Instant notBefore(String text) {

@@ -83,6 +83,29 @@ class FanoutCompareTest {
     spool(1, "compare", "nosuchgroup");
   }
 
+  @Test
+  void aFollowUpTaskContinuesTheSessionItsPredecessorRecorded() throws Exception {
+    fleet.worker(
+        "w1",
+        "lanes:\n  chat:\n    argv: ["
+            + fleet.cli("session.sh")
+            + ", -p, \"{session_args}\"]\n    answer: {json: result}\n"
+            + "    session_id: {json: session_id}\n    session_args: [--resume, \"{session_id}\"]\n");
+    assertEquals(
+        "c1\n",
+        spool(0, "submit", "--id", "c1", "--lane", "chat", "--type", "chat", "--prompt", "hi"));
+    Await.until(Duration.ofSeconds(30), "c1 done", () -> fleet.in(TaskState.DONE, "c1"));
+    assertEquals("args:-p", java.nio.file.Files.readString(fleet.layout.answerLog("c1", 1)));
+    assertEquals("sess-7f3a", fleet.result("c1", 1).orElseThrow().sessionId());
+    spool(0, "submit", "--id", "c2", "--type", "chat", "--continue", "c1", "--prompt", "and then?");
+    Await.until(Duration.ofSeconds(30), "c2 done", () -> fleet.in(TaskState.DONE, "c2"));
+    assertEquals("chat", fleet.result("c2", 1).orElseThrow().lane(), "the lane of c1");
+    assertEquals(
+        "args:-p --resume sess-7f3a",
+        java.nio.file.Files.readString(fleet.layout.answerLog("c2", 1)));
+    spool(2, "submit", "--id", "c3", "--type", "chat", "--continue", "nosuchtask", "--prompt", "x");
+  }
+
   private String spool(int exit, String... args) {
     CommandLine cl = SpoolMain.commandLine(Clock.systemUTC());
     StringWriter out = new StringWriter();

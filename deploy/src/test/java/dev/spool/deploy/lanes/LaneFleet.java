@@ -46,7 +46,8 @@ final class LaneFleet {
           "waits-forever.sh",
           "usage-cost.sh",
           "slow-output.sh",
-          "fails.sh");
+          "fails.sh",
+          "session.sh");
 
   final Path dir;
   final Path bin;

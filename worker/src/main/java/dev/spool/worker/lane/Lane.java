@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * @param systemPrompt the text of {@code {system_prompt}} (may be null)
  * @param breaker the lane's circuit breaker ({@link LaneBreaker})
  * @param healthCheck the lane's health check ({@link LaneHealth}); null for none
+ * @param sessionArgs argv elements that continue a session ({@code {session_id}} = the task's
+ *     {@code input.session_id}), put where the argv has the element {@code {session_args}} (else
+ *     appended); left out entirely for a task without a session id
  */
 public record Lane(
     String name,
@@ -50,7 +53,8 @@ public record Lane(
     Duration cooldown,
     String systemPrompt,
     Breaker breaker,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    List<String> sessionArgs) {
 
   /** A command whose exit 0 within {@code timeout} says the lane works, run every {@code every}. */
   public record HealthCheck(List<String> argv, Duration every, Duration timeout) {
@@ -150,5 +154,6 @@ public record Lane(
     usage = Map.copyOf(usage);
     rules = List.copyOf(rules);
     breaker = breaker == null ? new Breaker(5, Duration.ofSeconds(60)) : breaker;
+    sessionArgs = sessionArgs == null ? List.of() : List.copyOf(sessionArgs);
   }
 }

@@ -11,15 +11,18 @@ import java.util.Map;
 
 /**
  * The command line of one attempt on a lane: the argv expanded from the lane's template (each
- * placeholder one argv element, no shell), the stdin (the prompt for {@code prompt: stdin}, else
- * none: an immediate EOF, so a CLI that asks a question cannot wait forever), and the account's
- * environment. Stateless.
+ * placeholder one argv element, no shell; the element {@code {session_args}} alone is replaced by
+ * the lane's {@code session_args} when the task continues a session, and by nothing otherwise), the
+ * stdin (the prompt for {@code prompt: stdin}, else none: an immediate EOF, so a CLI that asks a
+ * question cannot wait forever), and the account's environment. Stateless.
  *
  * @param argv the program and its arguments
  * @param stdin bytes for stdin, or null for EOF at once
  * @param env the account's variables (credentials), added over the task environment
  */
 public record LaneCommand(List<String> argv, byte[] stdin, Map<String, String> env) {
+  /** The one argv element that expands to zero or more elements: the lane's session_args. */
+  static final String SESSION_ARGS = "{session_args}";
 
   /** The prompt of a task: {@code input.prompt}, else its {@code stdin}; empty when neither. */
   public static String prompt(Task task) {
@@ -69,9 +72,27 @@ public record LaneCommand(List<String> argv, byte[] stdin, Map<String, String> e
           }
           return v;
         };
+    String session = ArgvTemplate.inputField(task, "session_id");
+    List<String> resume = new ArrayList<>();
+    if (session != null) {
+      for (String element : lane.sessionArgs()) {
+        resume.add(
+            ArgvTemplate.expand(
+                element, name -> "session_id".equals(name) ? session : values.value(name)));
+      }
+    }
     List<String> argv = new ArrayList<>();
+    boolean spliced = false;
     for (String element : lane.argv()) {
-      argv.add(ArgvTemplate.expand(element, values));
+      if (SESSION_ARGS.equals(element)) {
+        argv.addAll(resume);
+        spliced = true;
+      } else {
+        argv.add(ArgvTemplate.expand(element, values));
+      }
+    }
+    if (!spliced) {
+      argv.addAll(resume);
     }
     byte[] stdin =
         lane.prompt() == Lane.PromptDelivery.STDIN ? prompt.getBytes(StandardCharsets.UTF_8) : null;
