@@ -304,7 +304,15 @@ final class Dispatcher {
     }
     LaneChoice lane = null;
     if (v.need() != null) {
-      Optional<LaneChoice> chosen = router.choose(v.need(), c.fileName());
+      Optional<LaneChoice> chosen;
+      try {
+        chosen = router.choose(v.need(), c.fileName());
+      } catch (IOException | RuntimeException e) {
+        // The lane state or a quota slot could not be read or written: give the task back
+        // rather than leave a claim that nothing runs.
+        ctx.spool().moves().tryMove(c, p, Actor.WORKER);
+        throw e;
+      }
       if (chosen.isEmpty()) {
         // Another worker took the last quota slot or the lane cooled down meanwhile.
         log.debug("claim_returned task={} reason=no lane usable now", c.id());
