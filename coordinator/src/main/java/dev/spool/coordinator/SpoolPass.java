@@ -12,6 +12,7 @@ import dev.spool.coordinator.liveness.WorkerLiveness;
 import dev.spool.coordinator.recovery.ClaimRecovery;
 import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.retry.FailedTasks;
+import dev.spool.coordinator.retry.LaneRetry;
 import dev.spool.coordinator.retry.WaitingTasks;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.AtomicFiles;
@@ -112,7 +113,7 @@ final class SpoolPass {
     this.finishes = new FinishObserver(layout, files, hooks, clocks.wall(), clocks.nanos());
     this.taskFiles = new TaskFiles(layout);
     this.recovery = new ClaimRecovery(tasks);
-    this.failed = new FailedTasks(tasks);
+    this.failed = new FailedTasks(tasks, new LaneRetry(layout, files));
     this.waiting = new WaitingTasks(tasks);
     this.blocked = new BlockedTasks(tasks);
     this.cancels = new CancelRequests(layout);

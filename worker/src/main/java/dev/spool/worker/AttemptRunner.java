@@ -14,6 +14,10 @@ import dev.spool.worker.exec.LaunchSpec;
 import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.RunResult;
 import dev.spool.worker.exec.TaskEnvironment;
+import dev.spool.worker.lane.Lane;
+import dev.spool.worker.lane.LaneAttempts;
+import dev.spool.worker.lane.LaneChoice;
+import dev.spool.worker.lane.LaneCommand;
 import dev.spool.worker.publish.AttemptFinisher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,17 +55,30 @@ final class AttemptRunner {
   private static final int FINISH_TRIES = 6;
 
   private final WorkerContext ctx;
+  private final LaneAttempts lanes;
 
-  AttemptRunner(WorkerContext ctx) {
+  AttemptRunner(WorkerContext ctx, LaneAttempts lanes) {
     this.ctx = ctx;
+    this.lanes = lanes;
   }
 
-  /** Runs the attempt to its end and publishes its result. */
-  void run(RunningTasks.Running running, Task task, TaskName.Pending origin)
+  /** Runs the attempt (on {@code lane} when not null) to its end and publishes its result. */
+  void run(RunningTasks.Running running, Task task, TaskName.Pending origin, LaneChoice lane)
       throws IOException, InterruptedException {
     TaskName.Claimed claim = running.claim;
-    RunResult result = execute(running, task);
-    AttemptResult record = record(task, claim, result, ctx.spool().layout());
+    RunResult result;
+    LaneAttempts.Finished finished = null;
+    try {
+      result = execute(running, task, lane);
+      if (lane != null) {
+        finished = laneFinish(lane, claim, result);
+      }
+    } finally {
+      if (lane != null) {
+        lanes.release(lane);
+      }
+    }
+    AttemptResult record = record(task, claim, result, lane, finished);
     TaskName.Pending requeue =
         new TaskName.Pending(
             origin.priority(), origin.enqueuedMillis(), claim.id(), claim.attempt() + 1);
@@ -71,9 +88,32 @@ final class AttemptRunner {
     }
   }
 
-  private RunResult execute(RunningTasks.Running running, Task task) {
+  private LaneAttempts.Finished laneFinish(LaneChoice lane, TaskName.Claimed claim, RunResult r) {
+    SpoolLayout layout = ctx.spool().layout();
+    try {
+      return lanes.finish(
+          lane,
+          r,
+          new LaneAttempts.Files3(
+              layout.stdoutLog(claim.id(), claim.attempt()),
+              layout.stderrLog(claim.id(), claim.attempt()),
+              layout.answerLog(claim.id(), claim.attempt())),
+          "worker " + ctx.identity().workerId());
+    } catch (IOException e) {
+      log.error(
+          "lane_output_unreadable task={} attempt={} consequence=the attempt is recorded without"
+              + " a classification",
+          claim.id(),
+          claim.attempt(),
+          e);
+      return null;
+    }
+  }
+
+  private RunResult execute(RunningTasks.Running running, Task task, LaneChoice lane) {
     TaskName.Claimed claim = running.claim;
     Path scratch = null;
+    Path promptFile = null;
     try {
       Path cwd;
       if (task.cwd() != null) {
@@ -84,7 +124,17 @@ final class AttemptRunner {
         Files.createDirectories(scratch);
         cwd = scratch;
       }
-      LaunchSpec spec = spec(task, claim, cwd);
+      if (lane != null) {
+        Files.writeString(
+            ctx.spool().layout().laneLog(claim.id(), claim.attempt()),
+            lane.lane().name() + " " + lane.account().name() + "\n",
+            StandardCharsets.UTF_8);
+      }
+      if (lane != null && lane.lane().prompt() == Lane.PromptDelivery.FILE) {
+        promptFile = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt() + ".prompt");
+        Files.writeString(promptFile, LaneCommand.prompt(task), StandardCharsets.UTF_8);
+      }
+      LaunchSpec spec = spec(task, claim, cwd, lane, promptFile);
       ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
       running.attach(run);
       log.debug(
@@ -101,6 +151,9 @@ final class AttemptRunner {
     } finally {
       if (scratch != null) {
         deleteQuietly(scratch);
+      }
+      if (promptFile != null) {
+        deleteQuietly(promptFile);
       }
     }
   }
@@ -154,26 +207,40 @@ final class AttemptRunner {
     return ctx.config().scratchDir().resolve(ctx.identity().workerId());
   }
 
-  private LaunchSpec spec(Task task, TaskName.Claimed claim, Path cwd) throws RefusedException {
+  private LaunchSpec spec(
+      Task task, TaskName.Claimed claim, Path cwd, LaneChoice lane, Path promptFile)
+      throws RefusedException, IOException {
     WorkerConfig c = ctx.config();
     TypeTemplate template = task.type() == null ? null : c.types().get(task.type());
     List<String> argv;
-    String stdinText;
+    byte[] stdin;
+    Map<String, String> accountEnv = Map.of();
     try {
-      argv = template != null ? ArgvTemplate.argv(template, task, claim.attempt()) : task.argv();
-      stdinText = template != null ? ArgvTemplate.stdin(template, task, claim.attempt()) : null;
+      if (lane != null) {
+        LaneCommand cmd =
+            LaneCommand.build(lane.lane(), lane.account(), task, claim.attempt(), promptFile);
+        argv = cmd.argv();
+        stdin = cmd.stdin();
+        accountEnv = cmd.env();
+      } else {
+        argv = template != null ? ArgvTemplate.argv(template, task, claim.attempt()) : task.argv();
+        String stdinText =
+            template != null ? ArgvTemplate.stdin(template, task, claim.attempt()) : null;
+        stdin = stdinText != null ? stdinText.getBytes(StandardCharsets.UTF_8) : stdin(task);
+      }
     } catch (ArgvTemplate.TemplateException e) {
       throw new RefusedException("type " + task.type() + ": " + e.getMessage());
     }
-    byte[] stdin = stdinText != null ? stdinText.getBytes(StandardCharsets.UTF_8) : stdin(task);
     Map<String, String> env;
     try {
       env =
-          TaskEnvironment.build(
-              ctx.workerEnv(), c.envAllow(), task.env(), c.allowArgv(), spoolVars(claim));
+          new java.util.HashMap<>(
+              TaskEnvironment.build(
+                  ctx.workerEnv(), c.envAllow(), task.env(), c.allowArgv(), spoolVars(claim)));
     } catch (IllegalArgumentException e) {
       throw new RefusedException(e.getMessage());
     }
+    env.putAll(accountEnv);
     SpoolLayout layout = ctx.spool().layout();
     return new LaunchSpec(
         argv,
@@ -245,7 +312,9 @@ final class AttemptRunner {
     return new RunResult(outcome, now, now, Duration.ZERO, 0, false, 0, false, message);
   }
 
-  private AttemptResult record(Task task, TaskName.Claimed claim, RunResult r, SpoolLayout layout) {
+  private AttemptResult record(
+      Task task, TaskName.Claimed claim, RunResult r, LaneChoice lane, LaneAttempts.Finished f) {
+    SpoolLayout layout = ctx.spool().layout();
     return new AttemptResult(
         null,
         claim.id(),
@@ -256,9 +325,9 @@ final class AttemptRunner {
         r.startedAt(),
         r.finishedAt(),
         r.duration(),
-        r.outcome(),
-        null,
-        null,
+        f != null ? f.outcome() : r.outcome(),
+        f != null ? f.classification() : null,
+        f != null ? f.retryAfter() : null,
         new OutputCapture(
             layout.relative(layout.stdoutLog(claim.id(), claim.attempt())),
             r.stdoutBytes(),
@@ -267,10 +336,10 @@ final class AttemptRunner {
             layout.relative(layout.stderrLog(claim.id(), claim.attempt())),
             r.stderrBytes(),
             r.stderrTruncated()),
-        null,
-        task.lane(),
-        null,
-        null,
+        f != null ? f.usage() : null,
+        lane != null ? lane.lane().name() : task.lane(),
+        lane != null ? lane.account().name() : null,
+        f != null ? f.sessionId() : null,
         r.message());
   }
 

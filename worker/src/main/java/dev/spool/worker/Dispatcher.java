@@ -1,6 +1,9 @@
 package dev.spool.worker;
 
 import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.lanes.LaneStates;
+import dev.spool.protocol.lanes.QuotaSlots;
+import dev.spool.protocol.lanes.Routing;
 import dev.spool.protocol.spool.Actor;
 import dev.spool.protocol.spool.PendingIntake;
 import dev.spool.protocol.spool.SpoolLayout;
@@ -13,6 +16,10 @@ import dev.spool.worker.discovery.TaskMatcher;
 import dev.spool.worker.discovery.TaskPicker;
 import dev.spool.worker.discovery.Verdict;
 import dev.spool.worker.exec.StopReason;
+import dev.spool.worker.lane.LaneAttempts;
+import dev.spool.worker.lane.LaneChoice;
+import dev.spool.worker.lane.LaneRouter;
+import dev.spool.worker.lane.RoutingCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,6 +50,8 @@ final class Dispatcher {
   private final PendingScanner scanner;
   private final TaskMatcher matcher;
   private final TaskPicker picker;
+  private final LaneRouter router;
+  private Routing lastRouting;
   private final RunningTasks running;
   private final AttemptRunner runner;
   private final ExecutorService slotThreads;
@@ -69,12 +78,42 @@ final class Dispatcher {
                 ctx.clock(),
                 ctx.nanoTicker(),
                 ctx.detectedBy()));
-    this.matcher = new TaskMatcher(ctx.config());
-    this.picker = new TaskPicker(index, matcher, ctx.spool().taskFiles(), ctx.spool().layout());
+    this.router = lanes(ctx);
+    this.matcher = new TaskMatcher(ctx.config(), router);
+    this.picker =
+        new TaskPicker(
+            index,
+            matcher,
+            ctx.spool().taskFiles(),
+            ctx.spool().layout(),
+            v -> router != null && router.ready(v.need()));
     this.running = running;
-    this.runner = new AttemptRunner(ctx);
+    this.runner =
+        new AttemptRunner(
+            ctx,
+            router == null ? null : new LaneAttempts(router, laneStates(ctx), router.routing()));
     this.slotThreads = slotThreads;
     this.slots = new Semaphore(ctx.config().slots());
+  }
+
+  private static LaneRouter lanes(WorkerContext ctx) {
+    if (ctx.config().lanes().isEmpty()) {
+      return null;
+    }
+    SpoolLayout layout = ctx.spool().layout();
+    return new LaneRouter(
+        new LaneRouter.Sources(
+            ctx.config().lanes(),
+            new RoutingCache(layout, ctx.nanoTicker()),
+            laneStates(ctx),
+            new QuotaSlots(layout, ctx.spool().files())),
+        layout,
+        ctx.clock(),
+        ctx.nanoTicker());
+  }
+
+  private static LaneStates laneStates(WorkerContext ctx) {
+    return new LaneStates(ctx.spool().layout(), ctx.spool().files());
   }
 
   /** Wakes the loop: a name was added or a slot was freed. */
@@ -105,8 +144,16 @@ final class Dispatcher {
     return draining;
   }
 
+  /** The lanes this worker offers now, for the heartbeat: the healthy ones. */
+  java.util.List<String> offeredLanes() {
+    return router == null ? java.util.List.of() : router.healthyLanes();
+  }
+
   void stop() {
     stopped = true;
+    if (router != null) {
+      router.stopHealthChecks();
+    }
     wake();
   }
 
@@ -114,6 +161,7 @@ final class Dispatcher {
   void loop() {
     MDC.put("worker", ctx.identity().workerId());
     nextRescan = ctx.nanoTicker().getAsLong();
+    registerLanes();
     while (!stopped) {
       try {
         iteration();
@@ -124,7 +172,30 @@ final class Dispatcher {
     }
   }
 
+  private void registerLanes() {
+    if (router == null) {
+      return;
+    }
+    router.startHealthChecks(ctx.identity().workerId());
+    try {
+      router.register(ctx.identity().workerId());
+    } catch (IOException | RuntimeException e) {
+      log.error(
+          "lanes_not_registered consequence=spool lanes and the coordinator do not see this"
+              + " worker's accounts; routing on this worker still works",
+          e);
+    }
+  }
+
   private void iteration() throws IOException {
+    if (router != null) {
+      Routing r = router.routing().get();
+      if (lastRouting != null && !r.equals(lastRouting)) {
+        log.info("routing_changed consequence=pending tasks are judged again");
+        index.forgetVerdicts();
+      }
+      lastRouting = r;
+    }
     long now = ctx.nanoTicker().getAsLong();
     if (rescanRequested || now - nextRescan >= 0) {
       rescanRequested = false;
@@ -220,7 +291,7 @@ final class Dispatcher {
       quarantine(file, e.getMessage());
       return false;
     }
-    Verdict v = matcher.verdict(task);
+    Verdict v = matcher.verdict(task, c.attempt());
     if (v.kind() == Verdict.Kind.QUARANTINE) {
       quarantine(file, v.reason());
       return false;
@@ -231,10 +302,44 @@ final class Dispatcher {
       ctx.spool().moves().tryMove(c, p, Actor.WORKER);
       return false;
     }
+    LaneChoice lane = null;
+    if (v.need() != null) {
+      Optional<LaneChoice> chosen;
+      try {
+        chosen = router.choose(v.need(), c.fileName());
+      } catch (IOException | RuntimeException e) {
+        // The lane state or a quota slot could not be read or written: give the task back
+        // rather than leave a claim that nothing runs.
+        ctx.spool().moves().tryMove(c, p, Actor.WORKER);
+        throw e;
+      }
+      if (chosen.isEmpty()) {
+        // Another worker took the last quota slot or the lane cooled down meanwhile.
+        log.debug("claim_returned task={} reason=no lane usable now", c.id());
+        ctx.spool().moves().tryMove(c, p, Actor.WORKER);
+        return false;
+      }
+      lane = chosen.get();
+    }
     RunningTasks.Running r = new RunningTasks.Running(c, p.priority(), ctx.clock().instant());
     running.add(r);
-    log.info("task_claimed task={} attempt={} priority={}", c.id(), c.attempt(), p.priority());
-    slotThreads.execute(() -> runSlot(r, task, p));
+    log.info(
+        "task_claimed task={} attempt={} priority={} lane={} account={}",
+        c.id(),
+        c.attempt(),
+        p.priority(),
+        lane == null ? null : lane.lane().name(),
+        lane == null ? null : lane.account().name());
+    LaneChoice chosenLane = lane;
+    try {
+      slotThreads.execute(() -> runSlot(r, task, p, chosenLane));
+    } catch (RuntimeException e) {
+      running.remove(r);
+      if (chosenLane != null) {
+        router.release(chosenLane);
+      }
+      throw e;
+    }
     return true;
   }
 
@@ -243,12 +348,13 @@ final class Dispatcher {
     log.warn("task_quarantined file={} to={} reason={}", claimFile.getFileName(), q, reason);
   }
 
-  private void runSlot(RunningTasks.Running r, Task task, TaskName.Pending origin) {
+  private void runSlot(
+      RunningTasks.Running r, Task task, TaskName.Pending origin, LaneChoice lane) {
     MDC.put("worker", ctx.identity().workerId());
     MDC.put("task", r.claim.id());
     MDC.put("attempt", Integer.toString(r.claim.attempt()));
     try {
-      runner.run(r, task, origin);
+      runner.run(r, task, origin, lane);
     } catch (Throwable t) {
       log.error(
           "attempt_not_finished task={} attempt={} consequence=the task stays claimed; the"

@@ -102,8 +102,14 @@ final class RunningTasks {
   }
 
   /** What heartbeats report about this worker's work. */
-  HeartbeatWriter.Source heartbeatSource(BooleanSupplier draining) {
+  HeartbeatWriter.Source heartbeatSource(
+      BooleanSupplier draining, java.util.function.Supplier<List<String>> lanes) {
     return new HeartbeatWriter.Source() {
+      @Override
+      public List<String> lanes() {
+        return lanes.get();
+      }
+
       @Override
       public int slotsUsed() {
         return size();

@@ -178,6 +178,10 @@ public final class Worker implements AutoCloseable {
         () -> {
           Dispatcher d = dispatcher;
           return d != null && d.draining();
+        },
+        () -> {
+          Dispatcher d = dispatcher;
+          return d == null ? List.of() : d.offeredLanes();
         });
   }
 

@@ -32,6 +32,8 @@ public final class OperatorCli {
     root.addSubcommand(new FsckCommand(clock));
     root.addSubcommand(new PurgeCommand());
     root.addSubcommand(new RequeueCommand(clock));
+    root.addSubcommand(new LanesCommand(clock));
+    root.addSubcommand(new CompareCommand());
     return root;
   }
 }

@@ -5,8 +5,10 @@ import dev.spool.coordinator.submit.BatchFile;
 import dev.spool.coordinator.submit.SubmitResult;
 import dev.spool.coordinator.submit.Submitter;
 import dev.spool.coordinator.submit.TaskIds;
+import dev.spool.coordinator.view.TaskView;
 import dev.spool.protocol.FieldException;
 import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine;
@@ -101,6 +104,31 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--group")
   String group;
 
+  @Option(
+      names = "--prompt",
+      paramLabel = "TEXT",
+      description = "The prompt of an AI-CLI task (input.prompt).")
+  String prompt;
+
+  @Option(
+      names = "--continue",
+      paramLabel = "ID",
+      description =
+          "Continue the CLI session of task ID: its last session id becomes input.session_id and"
+              + " its lane the lane (unless --lane is given).")
+  String continueFrom;
+
+  private String session;
+
+  @Option(
+      names = "--fanout",
+      paramLabel = "LANE,...",
+      split = ",",
+      description =
+          "One task per lane, all in one group (--group, else --id, else a new id); each task is"
+              + " GROUP.LANE with that lane. Compare them with spool compare GROUP.")
+  List<String> fanout = new ArrayList<>();
+
   @CommandLine.Parameters(paramLabel = "ARGV", description = "The command, after --.")
   List<String> argv = new ArrayList<>();
 
@@ -113,6 +141,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SpoolLayout layout = options.open(spec);
+    if (continueFrom != null && !continueSession(layout)) {
+      return 2;
+    }
     Submitter submitter = new Submitter(layout, SpoolOptions.files(layout), clock);
     TaskIds ids = new TaskIds(clock, new SecureRandom());
     List<Task> tasks;
@@ -127,6 +158,14 @@ final class SubmitCommand implements Callable<Integer> {
           if (inSpool.test(t.id())) {
             throw new InvalidInputException(
                 file + ": task " + t.id(), "id", "is already used by a task in the spool");
+          }
+        }
+      } else if (!fanout.isEmpty()) {
+        tasks = fanout(ids);
+        for (Task t : tasks) {
+          if (submitter.exists(t.id())) {
+            throw new InvalidInputException(
+                "--fanout", "id", t.id() + " is already used by a task in the spool");
           }
         }
       } else {
@@ -155,9 +194,31 @@ final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The tasks of a fan-out: one per lane, named {@code GROUP.LANE}, each pinned to its lane. A task
+   * needs a type or an argv: without {@code --type} the type is {@code fanout} (routing plays no
+   * part, as the explicit lane wins).
+   */
+  private List<Task> fanout(TaskIds ids) throws IOException {
+    String g = group != null ? group : id != null ? id : ids.next();
+    List<Task> out = new ArrayList<>();
+    for (String l : fanout) {
+      TaskBuilder b = builder(g + "." + l.strip());
+      b.lane(l.strip()).group(g).idempotencyKey(key == null ? null : key + "/" + l.strip());
+      if (type == null && argv.isEmpty()) {
+        b.type("fanout");
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
   private Task single(TaskIds ids) throws IOException {
-    TaskBuilder b =
-        Task.builder(id != null ? id : ids.next()).createdAt(clock.instant()).argv(argv);
+    return builder(id != null ? id : ids.next()).build();
+  }
+
+  private TaskBuilder builder(String taskId) throws IOException {
+    TaskBuilder b = Task.builder(taskId).createdAt(clock.instant()).argv(argv);
     b.type(type)
         .lane(lane)
         .model(model)
@@ -178,7 +239,36 @@ final class SubmitCommand implements Callable<Integer> {
     if (stdin != null) {
       b.stdin(readStdin(stdin));
     }
-    return b.build();
+    if (prompt != null || session != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode input =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      if (prompt != null) {
+        input.put("prompt", prompt);
+      }
+      if (session != null) {
+        input.put("session_id", session);
+      }
+      b.input(input);
+    }
+    return b;
+  }
+
+  /** Reads the session id and lane to continue; false (after printing why) when there is none. */
+  private boolean continueSession(SpoolLayout layout) throws IOException {
+    Optional<TaskView> v = TaskView.read(layout, continueFrom);
+    List<AttemptResult> attempts = v.isPresent() ? v.get().attempts() : List.of();
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      AttemptResult r = attempts.get(i);
+      if (r.sessionId() != null) {
+        session = r.sessionId();
+        lane = lane != null ? lane : r.lane();
+        return true;
+      }
+    }
+    spec.commandLine()
+        .getErr()
+        .println("spool submit: --continue " + continueFrom + ": no attempt recorded a session id");
+    return false;
   }
 
   private Instant notBefore(String text) {

@@ -3,6 +3,7 @@ package dev.spool.coordinator.retry;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.lanes.Classification;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.EndNote;
 import dev.spool.protocol.result.Outcome;
@@ -86,9 +87,15 @@ public record AttemptHistory(String taskId, List<AttemptResult> results, List<In
     }
   }
 
-  /** Attempts that count against {@code max_retries}. */
+  /**
+   * Attempts that count against {@code max_retries}: failures, except those whose class says the
+   * lane or account could not serve the task ({@link Classification#routesAround}).
+   */
   public int failures() {
-    return (int) results.stream().filter(AttemptResult::countsAsFailure).count();
+    return (int)
+        results.stream()
+            .filter(r -> r.countsAsFailure() && !Classification.routesAround(r.classification()))
+            .count();
   }
 
   /** Attempts lost with their worker; bounded by {@code max_lost}. */

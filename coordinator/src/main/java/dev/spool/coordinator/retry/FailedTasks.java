@@ -3,6 +3,8 @@ package dev.spool.coordinator.retry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.coordinator.decision.Decision;
 import dev.spool.coordinator.decision.TaskReader;
+import dev.spool.protocol.lanes.Classification;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
@@ -16,9 +18,16 @@ import java.util.Optional;
  */
 public final class FailedTasks {
   private final TaskReader tasks;
+  private final LaneRetry lanes;
 
   public FailedTasks(TaskReader tasks) {
+    this(tasks, null);
+  }
+
+  /** Failed tasks whose routing classes ({@link LaneRetry}) are handled by {@code lanes}. */
+  public FailedTasks(TaskReader tasks, LaneRetry lanes) {
     this.tasks = tasks;
+    this.lanes = lanes;
   }
 
   /**
@@ -30,6 +39,13 @@ public final class FailedTasks {
       return Optional.empty();
     }
     AttemptHistory history = AttemptHistory.load(tasks.layout(), failed.id(), failed.attempt());
+    Optional<AttemptResult> last = history.last();
+    if (lanes != null
+        && last.isPresent()
+        && last.get().attempt() == failed.attempt()
+        && Classification.routesAround(last.get().classification())) {
+      return Optional.of(lanes.decide(failed, task.get(), last.get(), history, now));
+    }
     RetryDecision d = RetryPolicy.afterFailure(task.get(), history, now, unit);
     ObjectNode detail = Decision.newDetail();
     if (d instanceof RetryDecision.GiveUp) {

@@ -129,6 +129,63 @@ public final class SpoolLayout {
     }
   }
 
+  /** The fleet's routing file, {@code config/routing.yaml} (absent: no routing). */
+  public Path routingFile() {
+    return config().resolve("routing.yaml");
+  }
+
+  /** Per-lane state, {@code state/lanes/}; created on first use (not by {@link #create}). */
+  public Path laneStates() {
+    return state().resolve("lanes");
+  }
+
+  /** The state directory of one lane, {@code state/lanes/<lane>/}. */
+  public Path laneState(String lane) {
+    return laneStates().resolve(segment(lane, "lane"));
+  }
+
+  /**
+   * A lane account's state file, {@code state/lanes/<lane>/<account>.<kind>}; kinds: {@code
+   * account} (registration), {@code cooldown}, {@code disabled}.
+   */
+  public Path laneAccountFile(String lane, String account, String kind) {
+    return laneState(lane).resolve(segment(account, "account") + "." + segment(kind, "kind"));
+  }
+
+  /** The quota windows of one account, {@code state/quota/<lane>/<account>/}. */
+  public Path quotaDir(String lane, String account) {
+    return state()
+        .resolve("quota")
+        .resolve(segment(lane, "lane"))
+        .resolve(segment(account, "account"));
+  }
+
+  /** The extracted answer of one attempt, {@code logs/<id>~<attempt>.answer}. */
+  public Path answerLog(String id, int attempt) {
+    return logs().resolve(Require.id(id, "id") + "~" + attempt + ".answer");
+  }
+
+  /**
+   * The lane and account of a running attempt, {@code logs/<id>~<attempt>.lane}: one line {@code
+   * LANE ACCOUNT}, written by the worker before the CLI starts (so {@code spool lanes} can count
+   * accounts in use from claimed/).
+   */
+  public Path laneLog(String id, int attempt) {
+    return logs().resolve(Require.id(id, "id") + "~" + attempt + ".lane");
+  }
+
+  private static final java.util.regex.Pattern SEGMENT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  /** A name used as one path segment: no separators, no leading dot. */
+  private static String segment(String value, String field) {
+    if (value == null || !SEGMENT.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be 1 to 64 characters of A-Z a-z 0-9 . _ - (got " + value + ")");
+    }
+    return value;
+  }
+
   /** Every directory of the spool, in creation order. */
   public List<Path> directories() {
     List<Path> dirs = new ArrayList<>();

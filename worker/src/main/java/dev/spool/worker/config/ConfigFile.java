@@ -3,6 +3,7 @@ package dev.spool.worker.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.spool.worker.lane.LaneConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ import java.util.Map;
  *     argv: [opencode, run, --model, "{model}"]
  *     stdin: "{prompt}"
  *   echo: [/bin/echo, "{input.text}"]
+ * lanes:                      # AI-CLI lanes, see LaneConfig
+ *   claude: {argv: [claude, -p, --output-format, json], prompt: stdin, answer: {json: result}}
  * </pre>
  */
 public final class ConfigFile {
@@ -78,6 +81,7 @@ public final class ConfigFile {
       case "slots" -> b.slots(integer(key, v));
       case "capabilities" -> b.capabilities(strings(key, v));
       case "types" -> types(v, b);
+      case "lanes" -> b.lanes(LaneConfig.parse(v));
       case "allow_argv" -> b.allowArgv(bool(key, v));
       case "quarantine_refused_argv" -> b.quarantineRefusedArgv(bool(key, v));
       case "env_allow" -> b.envAllow(strings(key, v));

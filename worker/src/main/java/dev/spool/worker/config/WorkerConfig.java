@@ -1,5 +1,6 @@
 package dev.spool.worker.config;
 
+import dev.spool.worker.lane.Lane;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  * @param allowedCwds directories under which a task may name its own {@code cwd}
  * @param livenessCheck how long start-up watches an existing heartbeat of the same id for progress
  * @param bulkhead slots kept free for urgent work
+ * @param lanes AI-CLI lanes by name ({@link dev.spool.worker.lane.LaneConfig})
  */
 public record WorkerConfig(
     Path spool,
@@ -59,7 +61,8 @@ public record WorkerConfig(
     Path scratchDir,
     List<Path> allowedCwds,
     Duration livenessCheck,
-    Bulkhead bulkhead) {
+    Bulkhead bulkhead,
+    Map<String, Lane> lanes) {
 
   /**
    * A bulkhead: {@code reservedSlots} of the worker's slots only run tasks of priority at least
@@ -120,6 +123,7 @@ public record WorkerConfig(
         bulkhead.reservedSlots() < slots,
         "reserved_slots",
         "must be less than slots (" + slots + ") so some slot runs ordinary work");
+    lanes = Map.copyOf(lanes);
   }
 
   private static void check(boolean ok, String key, String reason) {
@@ -161,6 +165,7 @@ public record WorkerConfig(
     int reservedSlots;
     int reservedMinPriority = 900;
     String instance = "1";
+    Map<String, Lane> lanes = new LinkedHashMap<>();
 
     Builder(Path spool) {
       this.spool = spool;
@@ -272,6 +277,11 @@ public record WorkerConfig(
       return this;
     }
 
+    public Builder lanes(Map<String, Lane> v) {
+      lanes = new LinkedHashMap<>(v);
+      return this;
+    }
+
     public Builder livenessCheck(Duration v) {
       livenessCheck = v;
       return this;
@@ -310,7 +320,8 @@ public record WorkerConfig(
           scratch,
           allowedCwds,
           live,
-          new Bulkhead(reservedSlots, reservedSlots == 0 ? 0 : reservedMinPriority));
+          new Bulkhead(reservedSlots, reservedSlots == 0 ? 0 : reservedMinPriority),
+          lanes);
     }
   }
 }

@@ -90,6 +90,14 @@ public final class PendingIndex {
     return names.size();
   }
 
+  /**
+   * Forgets every cached verdict, so each task file is read and judged again when reached (the
+   * fleet's routing changed: a task no lane here could run may now be routed here, or the reverse).
+   */
+  public void forgetVerdicts() {
+    names.values().forEach(e -> e.verdict(null));
+  }
+
   /** Entries in dispatch order; weakly consistent (concurrent changes may or may not show). */
   Iterator<Map.Entry<String, Entry>> inOrder() {
     return names.entrySet().iterator();

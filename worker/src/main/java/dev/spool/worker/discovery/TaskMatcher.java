@@ -2,6 +2,11 @@ package dev.spool.worker.discovery;
 
 import dev.spool.protocol.task.Task;
 import dev.spool.worker.config.WorkerConfig;
+import dev.spool.worker.lane.LaneNeed;
+import dev.spool.worker.lane.LaneRouter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,8 +26,18 @@ public final class TaskMatcher {
   private final boolean allowArgv;
   private final boolean quarantineRefusedArgv;
   private final String workerId;
+  private final LaneRouter router;
 
   public TaskMatcher(WorkerConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * A matcher that also routes: a task with a lane chain (routing file or explicit lane) is
+   * eligible when {@code router} finds a lane of this worker for it.
+   */
+  public TaskMatcher(WorkerConfig config, LaneRouter router) {
+    this.router = router;
     this.capabilities = Set.copyOf(config.capabilities());
     this.types = Set.copyOf(config.types().keySet());
     this.allowArgv = config.allowArgv();
@@ -30,10 +45,25 @@ public final class TaskMatcher {
     this.workerId = config.workerId();
   }
 
-  /** The verdict for {@code task}. */
+  /** The verdict for {@code task} as attempt 1. */
   public Verdict verdict(Task task) {
+    try {
+      return verdict(task, 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The verdict for {@code task} at {@code attempt} (routing looks at earlier attempts). */
+  public Verdict verdict(Task task, int attempt) throws IOException {
     if (!capabilities.containsAll(task.requires())) {
       return Verdict.INELIGIBLE;
+    }
+    if (router != null && router.routed(task)) {
+      Optional<LaneNeed> need = router.need(task, attempt);
+      return need.isEmpty()
+          ? Verdict.INELIGIBLE
+          : Verdict.routed(capabilities.containsAll(task.prefers()), need.get());
     }
     boolean typed = task.type() != null && types.contains(task.type());
     if (!typed) {

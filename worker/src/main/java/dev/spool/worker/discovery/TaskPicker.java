@@ -27,9 +27,30 @@ public final class TaskPicker {
   private final TaskMatcher matcher;
   private final TaskFiles taskFiles;
   private final SpoolLayout layout;
+  private final Readiness ready;
+
+  /** Whether a routed task (a verdict with a lane need) can start now. */
+  @FunctionalInterface
+  public interface Readiness {
+    boolean ready(Verdict v) throws IOException;
+  }
 
   public TaskPicker(
       PendingIndex index, TaskMatcher matcher, TaskFiles taskFiles, SpoolLayout layout) {
+    this(index, matcher, taskFiles, layout, v -> true);
+  }
+
+  /**
+   * A picker that passes over routed tasks whose lanes are all busy, cooling down or out of quota
+   * ({@code ready} false): they stay pending, and later tasks are considered.
+   */
+  public TaskPicker(
+      PendingIndex index,
+      TaskMatcher matcher,
+      TaskFiles taskFiles,
+      SpoolLayout layout,
+      Readiness ready) {
+    this.ready = ready;
     this.index = index;
     this.matcher = matcher;
     this.taskFiles = taskFiles;
@@ -66,6 +87,9 @@ public final class TaskPicker {
         }
         e.getValue().verdict(v);
       }
+      if (v.need() != null && !ready.ready(v)) {
+        continue;
+      }
       switch (v.kind()) {
         case ELIGIBLE, QUARANTINE -> {
           return Optional.of(name);
@@ -87,7 +111,7 @@ public final class TaskPicker {
     TaskName.Pending p = PendingIndex.parse(name);
     try {
       Task t = taskFiles.read(layout.path(p), p.id());
-      return matcher.verdict(t);
+      return matcher.verdict(t, p.attempt());
     } catch (NoSuchFileException e) {
       index.remove(name);
       return null;

@@ -1,5 +1,6 @@
 package dev.spool.worker.discovery;
 
+import dev.spool.worker.lane.LaneNeed;
 import java.util.Objects;
 
 /**
@@ -27,10 +28,29 @@ public final class Verdict {
 
   private final Kind kind;
   private final String reason;
+  private final LaneNeed need;
 
   private Verdict(Kind kind, String reason) {
+    this(kind, reason, null);
+  }
+
+  private Verdict(Kind kind, String reason, LaneNeed need) {
     this.kind = kind;
     this.reason = reason;
+    this.need = need;
+  }
+
+  /** A routed task this worker may run on one of the lanes of {@code need}. */
+  public static Verdict routed(boolean preferred, LaneNeed need) {
+    return new Verdict(
+        preferred ? Kind.ELIGIBLE : Kind.ELIGIBLE_NOT_PREFERRED,
+        null,
+        Objects.requireNonNull(need, "need"));
+  }
+
+  /** The lanes of a routed task; null for a task that is not routed. */
+  public LaneNeed need() {
+    return need;
   }
 
   public static Verdict quarantine(String reason) {

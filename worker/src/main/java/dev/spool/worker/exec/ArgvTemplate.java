@@ -41,6 +41,20 @@ public final class ArgvTemplate {
   }
 
   static String expand(String element, Task task, int attempt) throws TemplateException {
+    return expand(element, name -> value(name, task, attempt));
+  }
+
+  /** Resolves one placeholder name to its value; throws for a name without a value. */
+  @FunctionalInterface
+  public interface Resolver {
+    String value(String name) throws TemplateException;
+  }
+
+  /**
+   * Expands one template element with {@code resolver}; the grammar is the one above ({@code
+   * {name}}, {@code {{}, {@code }}}).
+   */
+  public static String expand(String element, Resolver resolver) throws TemplateException {
     StringBuilder sb = new StringBuilder();
     int i = 0;
     while (i < element.length()) {
@@ -56,7 +70,7 @@ public final class ArgvTemplate {
         if (end < 0) {
           throw new TemplateException("template element '" + element + "' has an unclosed '{'");
         }
-        sb.append(value(element.substring(i + 1, end), task, attempt));
+        sb.append(resolver.value(element.substring(i + 1, end)));
         i = end + 1;
       } else {
         sb.append(c);
@@ -91,7 +105,8 @@ public final class ArgvTemplate {
     return v;
   }
 
-  private static String inputField(Task task, String path) {
+  /** A field of the task's {@code input} by dotted path, as text; null when absent. */
+  public static String inputField(Task task, String path) {
     JsonNode node = task.input();
     for (String part : path.split("\\.", -1)) {
       if (node == null || !node.isObject()) {

@@ -40,6 +40,11 @@ public final class HeartbeatWriter {
 
     /** Resident memory of all running task processes, or null when unknown. */
     Long tasksRssBytes();
+
+    /** The AI-CLI lanes the worker offers now (healthy ones); empty without lanes. */
+    default List<String> lanes() {
+      return List.of();
+    }
   }
 
   /** What stays the same for the worker's whole life. */
@@ -154,7 +159,7 @@ public final class HeartbeatWriter {
             id.slotsTotal(),
             id.capabilities(),
             id.types(),
-            List.of(),
+            source.lanes(),
             source.draining() || stopped,
             stopped,
             rt.totalMemory() - rt.freeMemory(),

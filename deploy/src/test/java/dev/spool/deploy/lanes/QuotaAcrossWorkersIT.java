@@ -1,0 +1,150 @@
+package dev.spool.deploy.lanes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spool.protocol.result.AttemptResult;
+import dev.spool.protocol.spool.TaskState;
+import dev.spool.protocol.testing.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two worker JVMs (the real {@code spool worker} in child processes) share one spool and the same
+ * two accounts, each limited to 5 requests per window. The window is 3 s here instead of a minute
+ * (quota windows are configurable: {@code quotas: [{name, requests, window}]}) so 30 tasks take
+ * about 9 s. Checked from the quota slot files and the results: every attempt took exactly one slot
+ * of its account, and no window of an account holds more than 5.
+ */
+@Timeout(120)
+class QuotaAcrossWorkersIT {
+  private static final int TASKS = 30;
+  private static final int PER_WINDOW = 5;
+
+  @TempDir Path dir;
+  private LaneFleet fleet;
+  private final List<Process> children = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fleet = new LaneFleet(dir);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Process p : children) {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    fleet.close();
+  }
+
+  private Process worker(String id) throws IOException {
+    Path config = dir.resolve(id + ".yaml");
+    String quota = "quotas: [{name: burst, requests: " + PER_WINDOW + ", window: 3}]";
+    Files.writeString(
+        config,
+        "spool: "
+            + fleet.layout.root()
+            + "\nworker_id: "
+            + id
+            + "\nslots: 4\nheartbeat_interval: 0.2\nrescan_interval: 0.2\nscratch_dir: "
+            + dir.resolve("scratch")
+            + "\nlanes:\n  quick:\n    argv: ["
+            + fleet.cli("answer.sh")
+            + ", quick, \"0.05\"]\n    concurrency: 4\n    answer: {json: response}\n"
+            + "    accounts:\n      - {name: acc1, "
+            + quota
+            + "}\n      - {name: acc2, "
+            + quota
+            + "}\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.spool.deploy.SpoolMain",
+                "worker",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(id + ".log").toFile())
+            .start();
+    children.add(p);
+    return p;
+  }
+
+  @Test
+  void noAccountExceedsItsQuotaInAnyWindowAcrossTwoWorkerJvms() throws Exception {
+    fleet.routing("types:\n  batch: [quick]\n");
+    worker("jvm1");
+    worker("jvm2");
+    Await.until(
+        Duration.ofSeconds(30),
+        "both workers heartbeat",
+        () ->
+            Files.exists(fleet.layout.heartbeat("jvm1"))
+                && Files.exists(fleet.layout.heartbeat("jvm2")));
+    for (int i = 0; i < TASKS; i++) {
+      fleet.submit(LaneFleet.prompt(String.format("q%02d", i), "batch", "prompt " + i));
+    }
+    Await.until(Duration.ofSeconds(90), "30 done", () -> fleet.count(TaskState.DONE) == TASKS);
+
+    Map<String, Set<String>> attemptsByAccount = new HashMap<>();
+    Set<String> workers = new HashSet<>();
+    for (int i = 0; i < TASKS; i++) {
+      String id = String.format("q%02d", i);
+      List<AttemptResult> rs = fleet.results(id);
+      assertEquals(1, rs.size(), id + ": " + rs);
+      AttemptResult r = rs.get(0);
+      assertEquals("quick", r.lane());
+      attemptsByAccount.computeIfAbsent(r.account(), a -> new HashSet<>()).add(id + "~1");
+      workers.add(r.worker());
+    }
+    assertEquals(Set.of("acc1", "acc2"), attemptsByAccount.keySet());
+    assertEquals(Set.of("jvm1", "jvm2"), workers, "both JVMs ran tasks");
+
+    int windows = 0;
+    for (String account : List.of("acc1", "acc2")) {
+      Set<String> holders = new HashSet<>();
+      List<Path> dirs;
+      try (Stream<Path> s = Files.list(fleet.layout.quotaDir("quick", account))) {
+        dirs = s.toList();
+      }
+      for (Path window : dirs) {
+        List<Path> slots;
+        try (Stream<Path> s = Files.list(window)) {
+          slots = s.toList();
+        }
+        assertTrue(slots.size() <= PER_WINDOW, window + " holds " + slots.size());
+        for (Path slot : slots) {
+          String holder = Files.readString(slot).split(" ")[0];
+          String attempt = holder.substring(0, holder.indexOf('~', holder.indexOf('~') + 1));
+          assertTrue(holders.add(attempt), "one slot per attempt: " + holder);
+        }
+        windows++;
+      }
+      assertEquals(
+          attemptsByAccount.get(account), holders, account + ": every attempt took a slot");
+    }
+    assertTrue(windows >= 6, "10 requests per 3 s window: 30 tasks need 3 windows per account");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.spool.protocol.lanes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.spool.SpoolLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Quota slots on a real file system: limits per window, racing takers, pruning, month windows. */
+@Timeout(30)
+class QuotaSlotsTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  @TempDir Path dir;
+
+  private QuotaSlots slots() throws Exception {
+    SpoolLayout layout = SpoolLayout.create(dir.resolve("spool"), T0);
+    return new QuotaSlots(layout, new AtomicFiles(FileOps.real(), layout.tmp(), false));
+  }
+
+  @Test
+  void eightThreadsRacingForFiveSlotsGetExactlyFive() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("minute", 5, Duration.ofMinutes(1), null);
+    ConcurrentLinkedQueue<Path> won = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String holder = "t" + i;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                  for (int k = 0; k < 3; k++) {
+                    q.tryTake("lane", "acct", List.of(rule), T0, holder).ifPresent(won::addAll);
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      t.start();
+      threads.add(t);
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(5, won.size());
+    assertEquals(5, q.used("lane", "acct", rule, T0));
+    assertTrue(q.tryTake("lane", "acct", List.of(rule), T0.plusSeconds(60), "next").isPresent());
+  }
+
+  @Test
+  void oldWindowsArePrunedAndMonthWindowsStartOnTheResetDay() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("burst", 1, Duration.ofSeconds(3), null);
+    Optional<List<Path>> first = q.tryTake("lane", "a", List.of(rule), T0, "x");
+    assertTrue(first.isPresent());
+    assertFalse(q.tryTake("lane", "a", List.of(rule), T0.plusMillis(100), "y").isPresent());
+    Path oldWindow = first.get().get(0).getParent();
+    q.tryTake("lane", "a", List.of(rule), T0.plus(Duration.ofMinutes(11)), "z");
+    assertFalse(Files.exists(oldWindow), "a window over 10 minutes old is removed");
+    QuotaRule month = new QuotaRule("month", 300, null, 15);
+    assertEquals("month-2026-11-15", month.windowId(Instant.parse("2026-11-21T00:00:00Z")));
+    assertEquals("month-2026-10-15", month.windowId(Instant.parse("2026-11-14T23:59:59Z")));
+    assertEquals(Instant.parse("2026-12-15T00:00:00Z"), month.windowEnd(T0));
+  }
+}
