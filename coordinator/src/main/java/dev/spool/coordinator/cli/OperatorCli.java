@@ -1,5 +1,7 @@
 package dev.spool.coordinator.cli;
 
+import dev.spool.coordinator.dashboard.DashboardCommand;
+import dev.spool.coordinator.dashboard.MetricsCommand;
 import java.time.Clock;
 import picocli.CommandLine;
 
@@ -31,6 +33,8 @@ public final class OperatorCli {
     root.addSubcommand(new ReportCommand());
     root.addSubcommand(new FsckCommand(clock));
     root.addSubcommand(new PurgeCommand());
+    root.addSubcommand(new DashboardCommand(clock));
+    root.addSubcommand(new MetricsCommand());
     return root;
   }
 }

@@ -82,6 +82,15 @@ public final class SpoolSnapshot {
         workers(layout));
   }
 
+  /**
+   * Every worker that wrote a heartbeat, without counting tasks: one listing of heartbeats/. For a
+   * long-running observer that judges liveness itself; {@link WorkerView#alive()} here is the
+   * one-shot estimate from the file system's clock.
+   */
+  public static List<WorkerView> readWorkers(SpoolLayout layout) throws IOException {
+    return workers(layout);
+  }
+
   private static List<WorkerView> workers(SpoolLayout layout) throws IOException {
     long now = FileSystemClock.nowMillis(layout.tmp());
     List<WorkerView> out = new ArrayList<>();
