@@ -12,13 +12,10 @@ import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
 
-  private final DashboardConfig config;
   private final SpoolObserver observer;
   private final ActionGuard guard;
   private final OperatorActions actions;
@@ -51,7 +47,6 @@ public final class DashboardServer implements AutoCloseable {
   private DashboardServer(
       DashboardConfig config, SpoolLayout layout, Clock clock, LongSupplier nanos)
       throws IOException {
-    this.config = config;
     this.observer = new SpoolObserver(layout, clock, nanos, config.deadAfter());
     this.guard = new ActionGuard(config.allowActions(), config.token(), config.bind());
     this.actions =
@@ -164,10 +159,10 @@ public final class DashboardServer implements AutoCloseable {
         HttpIo.html(ex, 200, LoginPage.render(guard.actionsAllowed(), null));
         return;
       case "/static/app.js":
-        resource(ex, "app.js", "text/javascript; charset=utf-8");
+        HttpIo.resource(ex, "app.js", "text/javascript; charset=utf-8");
         return;
       case "/static/app.css":
-        resource(ex, "app.css", "text/css; charset=utf-8");
+        HttpIo.resource(ex, "app.css", "text/css; charset=utf-8");
         return;
       default:
         HttpIo.text(ex, 404, "not found");
@@ -225,23 +220,10 @@ public final class DashboardServer implements AutoCloseable {
         return;
       }
       log.info("action_done action={} task={} worker={} result={}", action, id, worker, r);
-      HttpIo.html(ex, 200, LoginPage.result(action, describe(r), id));
+      HttpIo.html(ex, 200, LoginPage.result(action, LoginPage.describe(r), id));
     } catch (IllegalArgumentException e) {
       HttpIo.text(ex, 400, "bad request: " + e.getMessage());
     }
-  }
-
-  private static String describe(ActionResult r) {
-    if (r instanceof ActionResult.Moved) {
-      return "now " + ((ActionResult.Moved) r).now().state().code();
-    }
-    if (r instanceof ActionResult.Requested) {
-      return ((ActionResult.Requested) r).what();
-    }
-    if (r instanceof ActionResult.NotFound) {
-      return "no such task";
-    }
-    return "refused: " + ((ActionResult.Refused) r).why();
   }
 
   private void task(HttpExchange ex, String csrf, boolean canAct) throws IOException {
@@ -295,34 +277,7 @@ public final class DashboardServer implements AutoCloseable {
       HttpIo.text(ex, 404, "no such log");
       return;
     }
-    try (InputStream in =
-        Files.newInputStream(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      var h = ex.getResponseHeaders();
-      h.set("Content-Type", "text/plain; charset=utf-8");
-      h.set("Content-Security-Policy", HttpIo.CSP);
-      h.set("X-Content-Type-Options", "nosniff");
-      h.set("Cache-Control", "no-store");
-      ex.sendResponseHeaders(200, 0);
-      try (OutputStream out = ex.getResponseBody()) {
-        in.transferTo(out);
-      }
-    } finally {
-      ex.close();
-    }
-  }
-
-  private void resource(HttpExchange ex, String name, String type) throws IOException {
-    try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
-      if (in == null) {
-        HttpIo.text(ex, 404, "not found");
-        return;
-      }
-      HttpIo.send(ex, 200, type, in.readAllBytes());
-    }
-  }
-
-  DashboardConfig config() {
-    return config;
+    HttpIo.stream(ex, p);
   }
 
   @Override

@@ -7,6 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -82,6 +86,35 @@ final class HttpIo {
 
   static void json(HttpExchange ex, byte[] json) throws IOException {
     send(ex, 200, "application/json; charset=utf-8", json);
+  }
+
+  /** Streams a file as plain text (a log is never rendered as HTML). */
+  static void stream(HttpExchange ex, Path file) throws IOException {
+    try (InputStream in =
+        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      Headers h = ex.getResponseHeaders();
+      h.set("Content-Type", "text/plain; charset=utf-8");
+      h.set("Content-Security-Policy", CSP);
+      h.set("X-Content-Type-Options", "nosniff");
+      h.set("Cache-Control", "no-store");
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        in.transferTo(out);
+      }
+    } finally {
+      ex.close();
+    }
+  }
+
+  /** Serves a resource of this package (the script and the stylesheet). */
+  static void resource(HttpExchange ex, String name, String type) throws IOException {
+    try (InputStream in = HttpIo.class.getResourceAsStream(name)) {
+      if (in == null) {
+        text(ex, 404, "not found");
+        return;
+      }
+      send(ex, 200, type, in.readAllBytes());
+    }
   }
 
   static void redirect(HttpExchange ex, String location, String cookie) throws IOException {

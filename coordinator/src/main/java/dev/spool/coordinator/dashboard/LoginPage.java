@@ -1,5 +1,7 @@
 package dev.spool.coordinator.dashboard;
 
+import dev.spool.coordinator.ops.ActionResult;
+
 /** The login form (the access token opens a session) and the page an action answers with. */
 final class LoginPage {
   private LoginPage() {}
@@ -29,5 +31,18 @@ final class LoginPage {
       h.text(taskId).raw("</a></p>");
     }
     return h.close().toString();
+  }
+
+  static String describe(ActionResult r) {
+    if (r instanceof ActionResult.Moved) {
+      return "now " + ((ActionResult.Moved) r).now().state().code();
+    }
+    if (r instanceof ActionResult.Requested) {
+      return ((ActionResult.Requested) r).what();
+    }
+    if (r instanceof ActionResult.NotFound) {
+      return "no such task";
+    }
+    return "refused: " + ((ActionResult.Refused) r).why();
   }
 }

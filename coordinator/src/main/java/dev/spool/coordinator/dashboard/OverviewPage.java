@@ -64,11 +64,17 @@ final class OverviewPage {
     h.raw("\" width=\"" + CHART_W + "\" height=\"" + CHART_H + "\" role=\"img\" ");
     h.raw("aria-label=\"succeeded and failed attempts per minute\">");
     h.raw("<rect class=\"frame\" x=\"0\" y=\"0\" width=\"" + CHART_W + "\" height=\"" + CHART_H);
-    h.raw("\"></rect><polyline id=\"chart-ok\" class=\"ok\" points=\"").text(c.get("succeeded"));
-    h.raw("\"></polyline><polyline id=\"chart-failed\" class=\"failed\" points=\"");
-    h.text(c.get("failed")).raw("\"></polyline></svg>");
-    h.raw("<p class=\"legend\"><span class=\"ok\">succeeded</span> ");
-    h.raw("<span class=\"failed\">failed</span> peak <span id=\"chart-max\">");
+    h.raw("\"></rect>");
+    for (int y = 4; y < CHART_H; y += (CHART_H - 8) / 4) {
+      h.raw("<line class=\"axis\" x1=\"0\" x2=\"" + CHART_W + "\" y1=\"" + y + "\" y2=\"" + y);
+      h.raw("\"></line>");
+    }
+    h.raw("<polyline id=\"chart-failed\" class=\"failed\" points=\"").text(c.get("failed"));
+    h.raw("\"></polyline><polyline id=\"chart-ok\" class=\"ok\" points=\"")
+        .text(c.get("succeeded"));
+    h.raw("\"></polyline></svg>");
+    h.raw("<p class=\"legend\">30 minutes ago to now: <span class=\"ok\">succeeded</span> ");
+    h.raw("<span class=\"failed\">failed</span>; top line <span id=\"chart-max\">");
     h.text(c.get("max")).raw("</span>/min; this minute: <span id=\"chart-now\">");
     h.text(c.get("now")).raw("</span></p>");
   }

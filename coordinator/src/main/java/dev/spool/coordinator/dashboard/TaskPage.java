@@ -60,7 +60,7 @@ final class TaskPage {
     row(h, "model", t.model());
     row(h, "priority", t.priority());
     row(h, "argv", t.argv().isEmpty() ? null : String.join(" ", t.argv()));
-    row(h, "created", t.createdAt());
+    row(h, "created", seconds(t.createdAt()));
     row(h, "timeout", t.timeout() == null ? null : t.timeout().toSeconds() + "s");
     row(h, "max retries", t.maxRetries());
     row(h, "labels", t.labels().isEmpty() ? null : TaskListPage.labels(t.labels()));
@@ -75,7 +75,7 @@ final class TaskPage {
       if (v.end().message() != null) {
         h.raw(": ").text(v.end().message());
       }
-      h.raw(" at ").text(v.end().at()).raw("</p>");
+      h.raw(" at ").text(seconds(v.end().at())).raw("</p>");
     }
     return h.close().toString();
   }
@@ -116,7 +116,11 @@ final class TaskPage {
       h.raw("</td><td>").text(r.classification()).raw("</td><td>").text(exitCode(r.outcome()));
       h.raw("</td><td>");
       h.text(r.duration() == null ? null : String.format("%.1fs", r.duration().toMillis() / 1e3));
-      h.raw("</td><td>").text(r.startedAt()).raw("</td><td>").text(usage(r)).raw("</td><td>");
+      h.raw("</td><td>")
+          .text(seconds(r.startedAt()))
+          .raw("</td><td>")
+          .text(usage(r))
+          .raw("</td><td>");
       h.text(r.message()).raw("</td></tr>");
     }
     h.raw("</tbody></table>");
@@ -163,6 +167,11 @@ final class TaskPage {
     h.raw(" <a href=\"/log?id=").text(Html.url(id)).raw("&amp;attempt=").text(attempt);
     h.raw("&amp;stream=").raw(stream).raw("\">whole log</a></h3><pre class=\"output\">");
     h.text(tail).raw("</pre>");
+  }
+
+  /** An instant to the second, as humans read it (the JSON keeps the full precision). */
+  private static String seconds(java.time.Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   private static Object exitCode(Outcome o) {
