@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 mvn -B -q -pl coordinator -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 cp="coordinator/target/test-classes:coordinator/target/classes:protocol/target/classes:protocol/target/test-classes:$(cat coordinator/target/bench.cp)"
-exec java -Xmx2g -cp "$cp" dev.spool.coordinator.dashboard.ListPageBenchmark "$@"
+exec java -Xmx2g -Dlogback.configurationFile=/dev/null -cp "$cp" dev.spool.coordinator.dashboard.ListPageBenchmark "$@"

@@ -48,6 +48,7 @@ final class IndexMaintainer implements AutoCloseable {
   private final TaskIndex index;
   private final AttemptSink sink;
   private final TaskFiles taskFiles;
+  private final Interner strings = new Interner();
   private final ScheduledExecutorService thread;
   private final AtomicBoolean rescanQueued = new AtomicBoolean();
 
@@ -151,16 +152,16 @@ final class IndexMaintainer implements AutoCloseable {
   }
 
   private void enrichSome() {
-    int n = 0;
-    for (TaskIndex.Info info : index.all()) {
+    for (int n = 0; n < ENRICH_BATCH; n++) {
+      TaskIndex.Info info = index.nextToRead();
+      if (info == null) {
+        return;
+      }
+      enrich(info);
       if (!info.enriched) {
-        enrich(info);
-        if (info.enriched && info.attemptsSeen >= 0) {
-          guarded("count", () -> countResults(info, 0));
-        }
-        if (++n == ENRICH_BATCH) {
-          return;
-        }
+        index.readLater(info);
+      } else if (info.attemptsSeen >= 0) {
+        guarded("count", () -> countResults(info, 0));
       }
     }
   }
@@ -179,23 +180,23 @@ final class IndexMaintainer implements AutoCloseable {
     }
     try {
       Task t = taskFiles.read(layout.path(name.get()), info.id);
-      info.type = t.type();
-      info.lane = t.lane();
-      info.labels = t.labels();
+      info.type = strings.intern(t.type());
+      info.lane = strings.intern(t.lane());
+      info.labels = strings.intern(t.labels());
       info.createdMillis = t.createdAt() == null ? -1 : t.createdAt().toEpochMilli();
       int last = lastAttempt(info.id);
       if (info.attemptsSeen < 0) {
         info.attemptsSeen = last;
       }
       if (info.worker == null && last > 0) {
-        readResult(info.id, last).ifPresent(r -> info.worker = r.worker());
+        readResult(info.id, last).ifPresent(r -> info.worker = strings.intern(r.worker()));
       }
-      info.enriched = true;
+      index.markEnriched(info);
     } catch (NoSuchFileException e) {
       // Moved between the index and the read: the entry is re-read at its new name.
     } catch (InvalidInputException | IOException e) {
       // Not a valid task (intake quarantines it) or unreadable: show it without details.
-      info.enriched = true;
+      index.markEnriched(info);
     }
   }
 
@@ -225,7 +226,7 @@ final class IndexMaintainer implements AutoCloseable {
       }
       info.attemptsSeen = a;
       if (r.get().worker() != null) {
-        info.worker = r.get().worker();
+        info.worker = strings.intern(r.get().worker());
       }
       sink.attempt(info, r.get());
     }

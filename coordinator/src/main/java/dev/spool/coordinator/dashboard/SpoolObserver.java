@@ -71,21 +71,7 @@ final class SpoolObserver implements AutoCloseable, SpoolMetrics.Source {
   /** Reads heartbeats and finds the oldest pending task; also called by tests to sample now. */
   void sample() throws IOException {
     liveness.observe(SpoolSnapshot.readWorkers(layout));
-    long oldest = Long.MAX_VALUE;
-    for (TaskIndex.Info info :
-        index
-            .page(List.of(TaskState.PENDING), null, Integer.MAX_VALUE, i -> true, Integer.MAX_VALUE)
-            .rows()) {
-      String key = info.key;
-      if (key != null && key.length() > 17) {
-        try {
-          oldest = Math.min(oldest, Long.parseLong(key.substring(4, 17)));
-        } catch (NumberFormatException e) {
-          // Not a pending name any more (moved meanwhile).
-        }
-      }
-    }
-    oldestPendingEnqueued = oldest == Long.MAX_VALUE ? -1 : oldest;
+    oldestPendingEnqueued = index.oldestPendingEnqueued();
   }
 
   TaskIndex index() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +59,8 @@ final class TaskIndex {
       new EnumMap<>(TaskState.class);
   private final Map<TaskState, AtomicLong> counts = new EnumMap<>(TaskState.class);
   private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong unread = new AtomicLong();
+  private final ConcurrentLinkedQueue<Info> toRead = new ConcurrentLinkedQueue<>();
   private volatile boolean initialScanDone;
 
   TaskIndex() {
@@ -82,6 +85,8 @@ final class TaskIndex {
     boolean changed;
     if (info == null) {
       info = new Info(name.id(), initialScanDone ? 0 : -1);
+      unread.incrementAndGet();
+      toRead.add(info);
       byId.put(name.id(), info);
       changed = true;
     } else {
@@ -135,11 +140,47 @@ final class TaskIndex {
           unlink(info);
         }
         it.remove();
+        if (!info.enriched) {
+          unread.decrementAndGet();
+        }
         dropped++;
       }
     }
     initialScanDone = true;
     return dropped;
+  }
+
+  /** Records that the background reader has read the task's file (or found it unreadable). */
+  synchronized void markEnriched(Info info) {
+    if (!info.enriched) {
+      info.enriched = true;
+      if (byId.get(info.id) == info) {
+        unread.decrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * The next task for the background reader, oldest first; null when none waits. Entries dropped
+   * from the index meanwhile are skipped.
+   */
+  Info nextToRead() {
+    for (Info i = toRead.poll(); i != null; i = toRead.poll()) {
+      if (!i.enriched && byId.get(i.id) == i) {
+        return i;
+      }
+    }
+    return null;
+  }
+
+  /** Puts back a task the reader could not read yet (it moved under the read). */
+  void readLater(Info info) {
+    toRead.add(info);
+  }
+
+  /** Tasks whose file the background reader has not read yet. */
+  long unread() {
+    return unread.get();
   }
 
   boolean initialScanDone() {
@@ -164,15 +205,23 @@ final class TaskIndex {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** The first key of a state in name order (the oldest pending task's name), if any. */
-  Optional<String> firstKey(TaskState state) {
-    var e = byState.get(state).firstEntry();
-    return e == null ? Optional.empty() : Optional.of(e.getKey());
-  }
-
-  /** Entries not enriched yet, for the background reader; weakly consistent. */
-  Iterable<Info> all() {
-    return byId.values();
+  /**
+   * The earliest enqueue time among pending names (their second field), or -1 when none is pending.
+   * One pass over the pending keys in memory; no file is read.
+   */
+  long oldestPendingEnqueued() {
+    long oldest = Long.MAX_VALUE;
+    for (String key : byState.get(TaskState.PENDING).keySet()) {
+      // RRR~EEEEEEEEEEEEE~ID~A.json: the grammar fixes the 13 digits at 4..17.
+      if (key.length() > 17) {
+        long e = 0;
+        for (int i = 4; i < 17; i++) {
+          e = e * 10 + (key.charAt(i) - '0');
+        }
+        oldest = Math.min(oldest, e);
+      }
+    }
+    return oldest == Long.MAX_VALUE ? -1 : oldest;
   }
 
   /**

@@ -61,6 +61,24 @@ final class ListPageBenchmark {
       for (String p : paths) {
         time(http, base + p);
       }
+      long t1 = System.nanoTime();
+      long deadline = t1 + Duration.ofSeconds(300).toNanos();
+      while (server.unreadTasks() > 0 && System.nanoTime() - deadline < 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+      }
+      System.gc();
+      System.out.printf(
+          "background reader: %d tasks not read yet %.0f s later; heap used after GC %d MiB%n",
+          server.unreadTasks(),
+          (System.nanoTime() - t1) / 1e9,
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+      for (String p :
+          List.of(
+              "/tasks?state=done&type=review",
+              "/tasks?label=batch%3Db7",
+              "/tasks?state=done&type=no-such-type")) {
+        time(http, base + p);
+      }
     }
   }
 
