@@ -119,19 +119,25 @@ final class ActionGuard {
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The request comes from a page of this server: Origin, else Referer, names our host. */
+  /**
+   * The request comes from a page of this server: Origin, else Referer, names our host (over http,
+   * or https when a TLS proxy is in front and passes the Host header on).
+   */
   private static boolean sameOrigin(HttpExchange ex) {
     String host = ex.getRequestHeaders().getFirst("Host");
     if (host == null) {
       return false;
     }
-    String self = "http://" + host;
     String origin = ex.getRequestHeaders().getFirst("Origin");
-    if (origin != null) {
-      return origin.equals(self);
-    }
     String referer = ex.getRequestHeaders().getFirst("Referer");
-    return referer != null && (referer.equals(self) || referer.startsWith(self + "/"));
+    for (String self : new String[] {"http://" + host, "https://" + host}) {
+      if (origin != null
+          ? origin.equals(self)
+          : referer != null && (referer.equals(self) || referer.startsWith(self + "/"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Optional<String> session(HttpExchange ex) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "dashboard",
+    mixinStandardHelpOptions = true,
     description = "Serve the web dashboard and /metrics (read-only unless --allow-actions).")
 public final class DashboardCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

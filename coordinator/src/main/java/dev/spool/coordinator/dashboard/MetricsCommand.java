@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "metrics",
+    mixinStandardHelpOptions = true,
     description = "Print the spool's gauges in the Prometheus text format, or write --textfile.")
 public final class MetricsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
