@@ -268,6 +268,24 @@ class DashboardBrowserIT {
         () -> Files.exists(layout.terminal(TaskState.CANCELLED, "long-1")));
     awaitText("#task-state", "cancelled");
     browser.screenshot(SHOTS.resolve("task-cancelled.png"));
+
+    browser.open(url(withActions, "/"));
+    browser.script(
+        "document.querySelector('#workers tr').setAttribute('data-probe', 'first'); return 1");
+    Await.until(
+        Duration.ofSeconds(30),
+        "a poll rebuilt the worker rows",
+        () -> {
+          try {
+            return browser.find("#workers tr[data-probe]").isEmpty();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertTrue(
+        browser.find("tr[data-worker=vm1-w] form input[name=csrf]").isPresent(),
+        "the rebuilt row keeps its drain form with the session's CSRF token");
+    browser.screenshot(SHOTS.resolve("overview-actions.png"));
   }
 
   private Optional<Path> claimed(String id) {

@@ -94,7 +94,7 @@ final class TaskPage {
     for (Dependency d : t.dependsOn()) {
       TaskState s = o.index().get(d.id()).map(i -> i.state).orElse(null);
       h.raw("<li><a href=\"/task?id=").text(Html.url(d.id())).raw("\">").text(d.id());
-      h.raw("</a> (").text(d.condition()).raw(") ");
+      h.raw("</a> (").text(d.condition().code()).raw(") ");
       h.raw(s == null ? "not found" : s.code()).raw("</li>");
     }
     h.raw("</ul>");

@@ -19,6 +19,29 @@
     return td;
   }
 
+  function hidden(form, name, value) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+
+  function drainForm(worker, csrf) {
+    var td = document.createElement("td");
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = "/action";
+    hidden(form, "csrf", csrf);
+    hidden(form, "action", "drain");
+    hidden(form, "worker", worker);
+    var button = document.createElement("button");
+    button.textContent = "drain";
+    form.appendChild(button);
+    td.appendChild(form);
+    return td;
+  }
+
   function overview(j) {
     Object.keys(j.counts).forEach(function (state) {
       var el = document.querySelector('[data-count="' + state + '"]');
@@ -31,7 +54,9 @@
     document.getElementById("chart-max").textContent = String(j.chart.max);
     document.getElementById("chart-now").textContent = j.chart.now;
     var body = document.getElementById("workers");
-    if (!body || body.querySelector("form")) { return; } // keep the action forms as rendered
+    if (!body) { return; }
+    var csrf = document.querySelector('meta[name="csrf"]');
+    var canAct = csrf && document.querySelector("table.workers th:last-child:empty");
     while (body.firstChild) { body.removeChild(body.firstChild); }
     j.workers.forEach(function (w) {
       var tr = document.createElement("tr");
@@ -49,6 +74,8 @@
         running.appendChild(document.createTextNode(" "));
       });
       cell(tr, w.version);
+      if (canAct) { tr.appendChild(drainForm(w.id, csrf.getAttribute("content"))); }
+      tr.setAttribute("data-worker", w.id);
       body.appendChild(tr);
     });
   }

@@ -59,6 +59,7 @@ class DashboardHttpTest {
     spool.submit("t-wait-1", null, Map.of());
     spool.submit("t-wait-2", null, Map.of());
     spool.heartbeat("w2", 5, 1, List.of("t-run"));
+    spool.submitBlocked("t-next", "t-run");
     server = start(DashboardConfig.readOnly(spool.layout.root(), 0));
   }
 
@@ -96,6 +97,7 @@ class DashboardHttpTest {
     assertEquals("1", count(html, "claimed"));
     assertEquals("2", count(html, "pending"));
     assertEquals("0", count(html, "held"));
+    assertEquals("1", count(html, "blocked"));
     assertTrue(html.contains("data-worker=\"w2\""), html);
     assertTrue(html.contains("<td class=\"alive\">yes"), "w2's heartbeat was just written");
     assertTrue(html.contains("1/4"), "slots used/total");
@@ -188,6 +190,11 @@ class DashboardHttpTest {
     assertTrue(html.contains("partial"), "stdout tail");
     assertTrue(html.contains("boom"), "stderr tail");
     assertTrue(html.contains("max_retries"), "end note");
+    String next = get("/task?id=t-next").body();
+    assertTrue(next.contains("<h2>Dependencies</h2>"), next);
+    assertTrue(
+        next.contains("<a href=\"/task?id=t-run\">t-run</a> (success) claimed"),
+        "the dependency, its condition and its state now: " + next);
     HttpResponse<String> log = get("/log?id=t-bad&attempt=1&stream=err");
     assertEquals(200, log.statusCode());
     assertEquals("boom\n", log.body());

@@ -17,6 +17,8 @@ import dev.spool.protocol.spool.TaskMoves;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
+import dev.spool.protocol.task.Condition;
+import dev.spool.protocol.task.Dependency;
 import dev.spool.protocol.task.Task;
 import dev.spool.protocol.task.TaskBuilder;
 import java.io.IOException;
@@ -55,6 +57,17 @@ final class SeededSpool {
     TaskName.Pending name = new TaskName.Pending(500, enqueued++, id, 1);
     moves.publish(name, b.build());
     return name;
+  }
+
+  /** Publishes a task into blocked/ that waits for {@code dependency} to succeed. */
+  void submitBlocked(String id, String dependency) throws IOException {
+    Task t =
+        Task.builder(id)
+            .argv(List.of("true"))
+            .createdAt(T0)
+            .dependsOn(new Dependency(dependency, Condition.SUCCESS))
+            .build();
+    moves.publish(new TaskName.Parked(TaskState.BLOCKED, id, 1), t);
   }
 
   /** Claims a pending task for {@code worker}: it is running. */
