@@ -189,7 +189,7 @@ class DashboardBrowserIT {
         "the chart counts the new attempt without a reload",
         () -> {
           try {
-            return browser.text("#chart-now").startsWith("1 ok");
+            return browser.text("#chart-total").startsWith("1 ok");
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

@@ -5,10 +5,12 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Who may change the spool through the dashboard. Read-only unless started with --allow-actions;
@@ -29,10 +31,18 @@ final class ActionGuard {
   private final boolean allowActions;
   private final byte[] token;
   private final boolean loopback;
-  private final Map<String, String> sessions = new ConcurrentHashMap<>();
 
-  ActionGuard(boolean allowActions, String token, InetAddress bind) {
+  /** How long a session lasts from its login, on this process's monotonic clock. */
+  static final Duration SESSION_TTL = Duration.ofHours(12);
+
+  private record Session(String csrf, long openedNanos) {}
+
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final LongSupplier nanos;
+
+  ActionGuard(boolean allowActions, String token, InetAddress bind, LongSupplier nanos) {
     this.allowActions = allowActions;
+    this.nanos = nanos;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.loopback = bind.isLoopbackAddress();
   }
@@ -66,7 +76,7 @@ final class ActionGuard {
 
   /** The CSRF token of the request's session, if it has one. */
   Optional<String> csrf(HttpExchange ex) {
-    return session(ex).map(sessions::get);
+    return session(ex).map(id -> sessions.get(id).csrf());
   }
 
   /** Opens a session when {@code presented} is the token; returns the Set-Cookie value. */
@@ -78,8 +88,13 @@ final class ActionGuard {
       sessions.clear();
     }
     String id = newSecret();
-    sessions.put(id, newSecret());
+    sessions.put(id, new Session(newSecret(), nanos.getAsLong()));
     return Optional.of(COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
+  }
+
+  /** Ends the request's session (a logout that passed {@link #check}). */
+  void logout(HttpExchange ex) {
+    session(ex).ifPresent(sessions::remove);
   }
 
   /** Checks an action request; empty when it may proceed. */
@@ -146,8 +161,12 @@ final class ActionGuard {
         String p = part.strip();
         if (p.startsWith(COOKIE + "=")) {
           String id = p.substring(COOKIE.length() + 1);
-          if (sessions.containsKey(id)) {
+          Session s = sessions.get(id);
+          if (s != null && nanos.getAsLong() - s.openedNanos() < SESSION_TTL.toNanos()) {
             return Optional.of(id);
+          }
+          if (s != null) {
+            sessions.remove(id, s);
           }
         }
       }

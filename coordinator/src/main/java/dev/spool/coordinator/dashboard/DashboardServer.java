@@ -57,7 +57,7 @@ public final class DashboardServer implements AutoCloseable {
       DashboardConfig config, SpoolLayout layout, Clock clock, LongSupplier nanos)
       throws IOException {
     this.observer = new SpoolObserver(layout, clock, nanos, config.deadAfter());
-    this.guard = new ActionGuard(config.allowActions(), config.token(), config.bind());
+    this.guard = new ActionGuard(config.allowActions(), config.token(), config.bind(), nanos);
     this.actions =
         new OperatorActions(
             layout, new AtomicFiles(FileOps.real(), layout.tmp(), true), clock, "dashboard");
@@ -194,7 +194,7 @@ public final class DashboardServer implements AutoCloseable {
       }
       return;
     }
-    if (!"/action".equals(path)) {
+    if (!"/action".equals(path) && !"/logout".equals(path)) {
       HttpIo.text(ex, 404, "not found");
       return;
     }
@@ -203,6 +203,12 @@ public final class DashboardServer implements AutoCloseable {
       log.info("action_refused uri={} reason={}", path, refusal.get().message());
       HttpIo.html(
           ex, refusal.get().status(), LoginPage.result("Refused", refusal.get().message(), null));
+      return;
+    }
+    if ("/logout".equals(path)) {
+      guard.logout(ex);
+      HttpIo.redirect(
+          ex, "/", ActionGuard.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
       return;
     }
     act(ex, form);

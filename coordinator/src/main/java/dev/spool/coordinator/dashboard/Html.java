@@ -67,7 +67,14 @@ final class Html {
     }
     raw("</head><body><header><a class=\"brand\" href=\"/\">Spool</a>");
     raw("<nav><a href=\"/\">Overview</a><a href=\"/tasks\">Tasks</a>");
-    raw("<a href=\"/metrics\">Metrics</a></nav></header><main>");
+    raw("<a href=\"/metrics\">Metrics</a></nav>");
+    if (csrf != null) {
+      raw("<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" ");
+      raw("name=\"csrf\" value=\"")
+          .text(csrf)
+          .raw("\"><button id=\"logout\">log out</button></form>");
+    }
+    raw("</header><main>");
     return this;
   }
 

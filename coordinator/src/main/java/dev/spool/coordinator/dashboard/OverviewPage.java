@@ -76,7 +76,8 @@ final class OverviewPage {
     h.raw("<p class=\"legend\">30 minutes ago to now: <span class=\"ok\">succeeded</span> ");
     h.raw("<span class=\"failed\">failed</span>; top line <span id=\"chart-max\">");
     h.text(c.get("max")).raw("</span>/min; this minute: <span id=\"chart-now\">");
-    h.text(c.get("now")).raw("</span></p>");
+    h.text(c.get("now")).raw("</span>; in 30 minutes: <span id=\"chart-total\">");
+    h.text(c.get("total")).raw("</span></p>");
   }
 
   static Map<String, Object> chartJson(List<Activity.Minute> minutes) {
@@ -94,11 +95,14 @@ final class OverviewPage {
       bad.append(x).append(',').append(y(m.failed(), max)).append(' ');
     }
     Activity.Minute last = minutes.get(n - 1);
+    long ok30 = minutes.stream().mapToLong(Activity.Minute::succeeded).sum();
+    long bad30 = minutes.stream().mapToLong(Activity.Minute::failed).sum();
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("succeeded", ok.toString().strip());
     c.put("failed", bad.toString().strip());
     c.put("max", max);
     c.put("now", last.succeeded() + " ok, " + last.failed() + " failed");
+    c.put("total", ok30 + " ok, " + bad30 + " failed");
     return c;
   }
 

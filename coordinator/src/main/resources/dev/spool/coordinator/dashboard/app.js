@@ -53,6 +53,7 @@
     document.getElementById("chart-failed").setAttribute("points", j.chart.failed);
     document.getElementById("chart-max").textContent = String(j.chart.max);
     document.getElementById("chart-now").textContent = j.chart.now;
+    document.getElementById("chart-total").textContent = j.chart.total;
     var body = document.getElementById("workers");
     if (!body) { return; }
     var csrf = document.querySelector('meta[name="csrf"]');

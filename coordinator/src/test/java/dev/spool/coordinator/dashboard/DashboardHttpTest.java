@@ -118,7 +118,7 @@ class DashboardHttpTest {
         () -> {
           JsonNode j = json("/api/overview");
           return j.get("counts").get("done").asInt() == 5
-              && j.get("chart").get("now").asText().equals("1 ok, 0 failed");
+              && j.get("chart").get("total").asText().equals("1 ok, 0 failed");
         });
   }
 
@@ -227,15 +227,14 @@ class DashboardHttpTest {
     spool.run("t-after", "build", Map.of(), 0, "");
     Await.until(
         Duration.ofSeconds(20),
-        "the new attempt is counted",
-        () ->
-            body("/metrics")
-                .contains(
-                    "spool_attempts_total{lane=\"\",outcome=\"succeeded\",type=\"build\"} 1.0"));
+        "the new attempt is counted (the queue wait histogram is fed last)",
+        () -> body("/metrics").contains("spool_queue_wait_seconds_count{type=\"build\"} 1"));
     HttpResponse<String> r = get("/metrics");
     assertTrue(
         r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
     Map<String, Double> samples = PromText.parse(r.body());
+    assertEquals(
+        1.0, samples.get("spool_attempts_total{lane=\"\",outcome=\"succeeded\",type=\"build\"}"));
     assertEquals(5.0, samples.get("spool_tasks{state=\"done\"}"));
     assertEquals(2.0, samples.get("spool_tasks{state=\"pending\"}"));
     assertEquals(1.0, samples.get("spool_workers_live"));
@@ -354,6 +353,52 @@ class DashboardHttpTest {
         post("/action", "action=drain&worker=w2", Map.of("Authorization", "Bearer " + token));
     assertTrue(drain.body().contains("drain requested"), drain.body());
     assertTrue(Files.exists(spool.layout.drainRequest("w2")));
+  }
+
+  /** Logs in and returns the session cookie and the CSRF token of its pages. */
+  String[] login(String token) throws Exception {
+    String self = "http://127.0.0.1:" + server.port();
+    HttpResponse<String> login = post("/login", "token=" + token, Map.of("Origin", self));
+    assertEquals(303, login.statusCode());
+    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    String session = cookie.substring(0, cookie.indexOf(';'));
+    String page =
+        http.send(
+                HttpRequest.newBuilder(URI.create(self + "/")).header("Cookie", session).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+    assertTrue(m.find(), page);
+    return new String[] {session, m.group(1)};
+  }
+
+  @Test
+  void sessionsEndAtLogoutAndAfterTheirLifetime() throws Exception {
+    server.close();
+    String token = "0123456789abcdef-token";
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    server =
+        DashboardServer.start(
+            DashboardConfig.readOnly(spool.layout.root(), 0).withActions(token),
+            Clock.systemUTC(),
+            nanos::get);
+    String self = "http://127.0.0.1:" + server.port();
+    String[] s = login(token);
+    Map<String, String> headers = Map.of("Cookie", s[0], "Origin", self);
+    assertEquals(
+        200, post("/action", "action=hold&id=t-wait-1&csrf=" + s[1], headers).statusCode());
+    nanos.addAndGet(ActionGuard.SESSION_TTL.plusSeconds(1).toNanos());
+    HttpResponse<String> expired =
+        post("/action", "action=release&id=t-wait-1&csrf=" + s[1], headers);
+    assertEquals(403, expired.statusCode());
+    assertTrue(expired.body().contains("log in"), expired.body());
+    String[] again = login(token);
+    Map<String, String> h2 = Map.of("Cookie", again[0], "Origin", self);
+    HttpResponse<String> out = post("/logout", "csrf=" + again[1], h2);
+    assertEquals(303, out.statusCode());
+    assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
+    assertEquals(
+        403, post("/action", "action=release&id=t-wait-1&csrf=" + again[1], h2).statusCode());
   }
 
   @Test
