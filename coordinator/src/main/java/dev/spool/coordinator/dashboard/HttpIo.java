@@ -97,6 +97,10 @@ final class HttpIo {
       h.set("Content-Security-Policy", CSP);
       h.set("X-Content-Type-Options", "nosniff");
       h.set("Cache-Control", "no-store");
+      if ("HEAD".equals(ex.getRequestMethod())) {
+        ex.sendResponseHeaders(200, -1);
+        return;
+      }
       ex.sendResponseHeaders(200, 0);
       try (OutputStream out = ex.getResponseBody()) {
         in.transferTo(out);

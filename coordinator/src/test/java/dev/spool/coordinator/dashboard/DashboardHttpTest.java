@@ -199,6 +199,16 @@ class DashboardHttpTest {
     assertEquals(200, log.statusCode());
     assertEquals("boom\n", log.body());
     assertTrue(log.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    HttpResponse<String> head =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + server.port() + "/log?id=t-bad&attempt=1&stream=err"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
     assertEquals(404, get("/task?id=ghost").statusCode());
     assertEquals(404, get("/log?id=t-bad&attempt=9").statusCode());
     JsonNode task = json("/api/task?id=t-bad");
