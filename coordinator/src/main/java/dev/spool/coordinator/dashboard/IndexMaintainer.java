@@ -129,7 +129,21 @@ final class IndexMaintainer implements AutoCloseable {
     }
   }
 
-  void rescan() throws IOException {
+  /**
+   * Rescans on the index thread and waits (tests): every count happens on that one thread, so a
+   * result is never counted twice.
+   */
+  void rescanOnIndexThread() throws Exception {
+    thread
+        .submit(
+            () -> {
+              rescan();
+              return null;
+            })
+        .get();
+  }
+
+  private void rescan() throws IOException {
     long scan = index.beginScan();
     boolean first = !index.initialScanDone();
     for (TaskState s : TaskState.values()) {
