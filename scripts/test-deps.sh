@@ -5,6 +5,11 @@ set -uo pipefail
 
 need=()
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The dashboard's browser tests (headless Chromium driven through chromedriver's WebDriver protocol)
+# and the /metrics test (promtool's strict parser of the Prometheus text format).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

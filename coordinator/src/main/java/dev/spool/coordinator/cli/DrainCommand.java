@@ -1,7 +1,7 @@
 package dev.spool.coordinator.cli;
 
-import dev.spool.protocol.control.ControlRequest;
-import dev.spool.protocol.json.SpoolJson;
+import dev.spool.coordinator.ops.ActionResult;
+import dev.spool.coordinator.ops.OperatorActions;
 import dev.spool.protocol.spool.SpoolLayout;
 import java.io.IOException;
 import java.time.Clock;
@@ -29,18 +29,10 @@ final class DrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SpoolLayout layout = options.open(spec);
-    ControlRequest.Drain req =
-        new ControlRequest.Drain(
-            null,
-            worker,
-            clock.instant(),
-            "operator " + System.getProperty("user.name", "?") + "@" + HostName.get());
-    boolean created =
-        SpoolOptions.files(layout)
-            .publishIfAbsent(layout.drainRequest(worker), SpoolJson.write(req));
-    spec.commandLine()
-        .getOut()
-        .println(worker + ": " + (created ? "drain requested" : "drain already requested"));
+    String who = "operator " + System.getProperty("user.name", "?") + "@" + HostName.get();
+    ActionResult r =
+        new OperatorActions(layout, SpoolOptions.files(layout), clock, who).drain(worker);
+    spec.commandLine().getOut().println(((ActionResult.Requested) r).what());
     spec.commandLine().getOut().flush();
     return 0;
   }

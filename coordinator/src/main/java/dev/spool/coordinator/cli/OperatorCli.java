@@ -1,5 +1,7 @@
 package dev.spool.coordinator.cli;
 
+import dev.spool.coordinator.dashboard.DashboardCommand;
+import dev.spool.coordinator.dashboard.MetricsCommand;
 import java.time.Clock;
 import picocli.CommandLine;
 
@@ -34,6 +36,8 @@ public final class OperatorCli {
     root.addSubcommand(new RequeueCommand(clock));
     root.addSubcommand(new LanesCommand(clock));
     root.addSubcommand(new CompareCommand());
+    root.addSubcommand(new DashboardCommand(clock));
+    root.addSubcommand(new MetricsCommand());
     return root;
   }
 }

@@ -195,6 +195,17 @@ public final class OperatorActions {
         : new ActionResult.Refused(c.id() + " moved meanwhile");
   }
 
+  /**
+   * Asks a worker to stop claiming (it finishes what it runs): publishes {@code
+   * control/drain~WORKER.json} unless one is already there.
+   */
+  public ActionResult drain(String worker) throws IOException {
+    ControlRequest.Drain req = new ControlRequest.Drain(null, worker, clock.instant(), who);
+    boolean created = files.publishIfAbsent(layout.drainRequest(worker), SpoolJson.write(req));
+    return new ActionResult.Requested(
+        worker + (created ? ": drain requested" : ": drain already requested"));
+  }
+
   private TaskName entry(Task task, int attempt) {
     if (!task.dependsOn().isEmpty()) {
       return new TaskName.Parked(TaskState.BLOCKED, task.id(), attempt);

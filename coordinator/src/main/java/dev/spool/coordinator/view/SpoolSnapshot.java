@@ -116,7 +116,11 @@ public final class SpoolSnapshot {
     }
   }
 
-  /** Every worker with a readable heartbeat, its age on the file system's clock, by id. */
+  /**
+   * Every worker with a readable heartbeat, without counting tasks: one listing of heartbeats/.
+   * {@link WorkerView#alive()} is the one-shot estimate from the file system's clock; a
+   * long-running observer judges liveness itself.
+   */
   public static List<WorkerView> workers(SpoolLayout layout) throws IOException {
     long now = FileSystemClock.nowMillis(layout.tmp());
     List<WorkerView> out = new ArrayList<>();

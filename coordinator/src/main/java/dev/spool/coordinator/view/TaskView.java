@@ -43,6 +43,22 @@ public record TaskView(TaskName name, Task task, List<AttemptResult> attempts, E
     return Optional.empty();
   }
 
+  /**
+   * Reads the task at a name the caller already knows (from an index), without listing any
+   * directory; empty when the task is no longer there (it moved: look it up again).
+   */
+  public static Optional<TaskView> readAt(SpoolLayout layout, TaskName name) throws IOException {
+    try {
+      Task task = new TaskFiles(layout).read(layout.path(name), name.id());
+      return Optional.of(
+          new TaskView(name, task, attempts(layout, name.id()), endNote(layout, name.id())));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (InvalidInputException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
   static List<AttemptResult> attempts(SpoolLayout layout, String id) throws IOException {
     List<AttemptResult> out = new ArrayList<>();
     for (int a = 1; ; a++) {
