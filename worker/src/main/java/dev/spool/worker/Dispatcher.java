@@ -208,6 +208,7 @@ final class Dispatcher {
       return false;
     }
     TaskName.Claimed c = claim.get();
+    CrashPoints.reach(CrashPoints.AFTER_CLAIM);
     Path file = ctx.spool().layout().path(c);
     Task task;
     try {
