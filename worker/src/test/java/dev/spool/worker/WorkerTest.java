@@ -486,6 +486,17 @@ class WorkerTest {
   }
 
   @Test
+  void aClaimWhoseDirectoryFsyncFailsIsRunNotStranded() throws Exception {
+    // The claim rename took effect, then the fsync of claimed/ failed. The claim is this live
+    // worker's: dropping it would leave it claimed until the worker restarts.
+    spool.submit(argv("claim-eio", exitWith.toString(), "0"));
+    start(config("w1").build(), new dev.spool.worker.testing.ClaimSyncFailingOps(1));
+    Await.until(WAIT, "done", () -> spool.exists(TaskState.DONE, "claim-eio"));
+    assertEquals(List.of("claim-eio~1.json"), spool.resultsOf("claim-eio"));
+    assertEquals(0, spool.count(TaskState.CLAIMED));
+  }
+
+  @Test
   void aMoveThatFailsAfterTakingEffectIsNotRepublishedAsStale() throws Exception {
     spool.submit(argv("eio", exitWith.toString(), "0"));
     start(config("w1").build(), new dev.spool.worker.testing.FlakyFileOps(0, 1));
