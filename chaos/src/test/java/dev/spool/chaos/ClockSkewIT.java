@@ -59,7 +59,7 @@ class ClockSkewIT {
     Cluster c = scenario.cluster;
     Workload w = scenario.workload;
     w.succeeding("slow", 4, Cluster.DEAD_AFTER.multipliedBy(2));
-    w.succeeding("t", Size.pick(16, 200), Duration.ofMillis(200));
+    w.succeeding("t", Size.pick(8, 200), Duration.ofMillis(200));
     for (int i = 0; i < 3; i++) {
       Task t =
           w.task("f" + i, Duration.ZERO, 3)

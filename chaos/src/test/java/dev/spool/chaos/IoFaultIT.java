@@ -60,7 +60,7 @@ class IoFaultIT {
     scenario = new Scenario("libfiu-io-errors", tmp);
     Cluster c = scenario.cluster;
     Workload w = scenario.workload;
-    int n = Size.pick(24, 400);
+    int n = Size.pick(16, 400);
     for (int i = 0; i < n; i++) {
       Task t =
           w.task(String.format("t%05d", i), Duration.ofMillis(100), 0)
