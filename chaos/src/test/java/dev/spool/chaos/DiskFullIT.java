@@ -7,6 +7,7 @@ import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Backoff;
 import dev.spool.protocol.task.Task;
+import dev.spool.protocol.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
@@ -66,8 +67,7 @@ class DiskFullIT {
     }
     List<Cluster.Daemon> daemons =
         List.of(c.coordinator(Map.of(), List.of()), c.worker("w1", 2), c.worker("w2", 2));
-    dev.spool.protocol.testing.Await.until(
-        Duration.ofSeconds(60), "a quarter done", () -> done(c) >= n / 4);
+    Await.until(Duration.ofSeconds(60), "a quarter done", () -> done(c) >= n / 4);
     Path filler = mnt.resolve("filler");
     long filled = fill(filler);
     scenario.fault();

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.protocol.spool.TaskState;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,13 +106,13 @@ class DurabilityAuditIT {
   }
 
   /** Copies a trace next to the summary file (chaos/target/) for a human to read. */
-  private static void keep(Path trace) throws java.io.IOException {
+  private static void keep(Path trace) throws IOException {
     String summary = System.getProperty("spool.chaos.summary");
     if (summary != null) {
-      java.nio.file.Files.copy(
+      Files.copy(
           trace,
           Path.of(summary).resolveSibling("durability-" + trace.getFileName()),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

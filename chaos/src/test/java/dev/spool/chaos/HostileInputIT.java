@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Task;
 import dev.spool.protocol.testing.Await;
@@ -15,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,14 +105,10 @@ class HostileInputIT {
   }
 
   private void submitInjections(Workload w, Path pwned) throws IOException {
-    var input = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode input = JsonNodeFactory.instance.objectNode();
     input.put("text", payload(pwned));
     w.submitUnmarked(
-        Task.builder("inject-template")
-            .createdAt(java.time.Instant.now())
-            .type("echo")
-            .input(input)
-            .build(),
+        Task.builder("inject-template").createdAt(Instant.now()).type("echo").input(input).build(),
         TaskState.DONE);
     w.submit(
         w.typed("env-ld", Duration.ZERO)
@@ -198,7 +198,7 @@ class HostileInputIT {
 
   private static boolean run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+    return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
   private static List<String> quarantined(Cluster c) {
