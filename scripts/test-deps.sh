@@ -10,6 +10,13 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# The fault-injection suite (chaos/): strace for the durability audit, faketime for clock skew,
+# fiu-utils (fiu-run, libfiu) for injected I/O errors, util-linux for mount/mknod on the tmpfs and
+# device-node scenarios. A scenario whose tool is still missing skips with a printed reason.
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v fiu-run >/dev/null 2>&1 || need+=(fiu-utils)
+command -v mount >/dev/null 2>&1 || need+=(util-linux)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

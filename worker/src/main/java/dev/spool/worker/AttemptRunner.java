@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
   private static final int MAX_STDIN_FILE = 16 * 1024 * 1024;
-  private static final int FINISH_TRIES = 6;
+  private static final int FAST_TRIES = 6;
+  private static final Duration MAX_FINISH_PAUSE = Duration.ofSeconds(30);
 
   private final WorkerContext ctx;
   private final LaneAttempts lanes;
@@ -159,10 +160,14 @@ final class AttemptRunner {
   }
 
   /**
-   * Publishes and moves, retrying a failing disk (full, NFS hiccup) a bounded number of times at
-   * the heartbeat pace. A retry first looks for our own record: if the publish went through before
-   * the failure, only the move is repeated (publishing again would find the name taken and wrongly
-   * keep ours as stale).
+   * Publishes and moves, retrying a failing disk (full, NFS hiccup) until it works or the worker
+   * stops (the interrupt ends the wait): first {@value #FAST_TRIES} tries at the heartbeat pace,
+   * then with the pause doubling up to {@link #MAX_FINISH_PAUSE}. Giving up instead would strand
+   * the claim: this worker keeps beating, so the coordinator never declares the attempt lost, and
+   * the task would wait for the next restart of the worker although the disk recovered. The slot
+   * stays busy meanwhile, so a worker that cannot publish claims no more work. A retry first looks
+   * for our own record: if the publish went through before the failure, only the move is repeated
+   * (publishing again would find the name taken and wrongly keep ours as stale).
    */
   private void finish(TaskName.Claimed claim, AttemptResult record, TaskName.Pending requeue)
       throws IOException, InterruptedException {
@@ -179,9 +184,6 @@ final class AttemptRunner {
         }
         return;
       } catch (IOException e) {
-        if (attempt == FINISH_TRIES) {
-          throw e;
-        }
         log.error(
             "result_not_published task={} attempt={} try={} consequence=the task stays claimed;"
                 + " retrying in {}s",
@@ -191,8 +193,15 @@ final class AttemptRunner {
             retry.toMillis() / 1000.0,
             e);
         Thread.sleep(retry.toMillis());
+        if (attempt >= FAST_TRIES) {
+          retry = min(retry.multipliedBy(2), MAX_FINISH_PAUSE);
+        }
       }
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static boolean same(AttemptResult a, AttemptResult b) {

@@ -272,13 +272,19 @@ final class Dispatcher {
   private boolean tryStart(String name) throws IOException {
     TaskName.Pending p = PendingIndex.parse(name);
     index.remove(name);
-    Optional<TaskName.Claimed> claim =
-        ctx.spool().moves().tryClaim(p, ctx.identity().workerId(), ctx.identity().incarnation());
+    Optional<TaskName.Claimed> claim;
+    try {
+      claim =
+          ctx.spool().moves().tryClaim(p, ctx.identity().workerId(), ctx.identity().incarnation());
+    } catch (IOException e) {
+      claim = ownClaimAfterError(p, e);
+    }
     if (claim.isEmpty()) {
       log.debug("claim_lost task={} attempt={}", p.id(), p.attempt());
       return false;
     }
     TaskName.Claimed c = claim.get();
+    CrashPoints.reach(CrashPoints.AFTER_CLAIM);
     Path file = ctx.spool().layout().path(c);
     Task task;
     try {
@@ -341,6 +347,29 @@ final class Dispatcher {
       throw e;
     }
     return true;
+  }
+
+  /**
+   * The claim when the claim rename took effect although tryClaim failed (the fsync of claimed/
+   * after the rename reported an I/O error). The claim is then ours and visible: this worker runs
+   * it. Dropping it would strand the task, since this worker keeps beating and nobody else recovers
+   * a live worker's claim. If the rename did not take effect, the error is rethrown.
+   */
+  private Optional<TaskName.Claimed> ownClaimAfterError(TaskName.Pending p, IOException e)
+      throws IOException {
+    TaskName.Claimed mine =
+        new TaskName.Claimed(
+            p.id(), p.attempt(), ctx.identity().workerId(), ctx.identity().incarnation());
+    if (!Files.exists(ctx.spool().layout().path(mine))) {
+      throw e;
+    }
+    log.warn(
+        "claim_not_synced task={} attempt={} consequence=the claim took effect but the fsync of"
+            + " claimed/ failed; running it (after a power loss it may be claimed again)",
+        p.id(),
+        p.attempt(),
+        e);
+    return Optional.of(mine);
   }
 
   private void quarantine(Path claimFile, String reason) throws IOException {

@@ -80,7 +80,7 @@ public final class Worker implements AutoCloseable {
       LongSupplier nanoTicker,
       Map<String, String> environment,
       FileOps ops) {
-    this.ops = ops;
+    this.ops = CrashPoints.wrap(ops);
     this.config = config;
     this.clock = clock;
     this.nanoTicker = nanoTicker;

@@ -486,6 +486,28 @@ class WorkerTest {
   }
 
   @Test
+  void aDiskFullLongerThanTheFastRetriesDoesNotStrandTheClaim() throws Exception {
+    // Seven failed publishes: more than the six tries at the heartbeat pace. The worker keeps
+    // beating, so nobody else would ever recover the claim if it gave up.
+    spool.submit(argv("long-full", exitWith.toString(), "0"));
+    start(config("w1").build(), new dev.spool.worker.testing.FlakyFileOps(7, 0));
+    Await.until(WAIT, "done after retries", () -> spool.exists(TaskState.DONE, "long-full"));
+    assertEquals(List.of("long-full~1.json"), spool.resultsOf("long-full"));
+    assertEquals(0, spool.count(TaskState.CLAIMED));
+  }
+
+  @Test
+  void aClaimWhoseDirectoryFsyncFailsIsRunNotStranded() throws Exception {
+    // The claim rename took effect, then the fsync of claimed/ failed. The claim is this live
+    // worker's: dropping it would leave it claimed until the worker restarts.
+    spool.submit(argv("claim-eio", exitWith.toString(), "0"));
+    start(config("w1").build(), new dev.spool.worker.testing.ClaimSyncFailingOps(1));
+    Await.until(WAIT, "done", () -> spool.exists(TaskState.DONE, "claim-eio"));
+    assertEquals(List.of("claim-eio~1.json"), spool.resultsOf("claim-eio"));
+    assertEquals(0, spool.count(TaskState.CLAIMED));
+  }
+
+  @Test
   void aMoveThatFailsAfterTakingEffectIsNotRepublishedAsStale() throws Exception {
     spool.submit(argv("eio", exitWith.toString(), "0"));
     start(config("w1").build(), new dev.spool.worker.testing.FlakyFileOps(0, 1));

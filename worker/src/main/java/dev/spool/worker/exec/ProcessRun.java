@@ -1,6 +1,7 @@
 package dev.spool.worker.exec;
 
 import dev.spool.protocol.result.Outcome;
+import dev.spool.worker.CrashPoints;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,6 +101,7 @@ public final class ProcessRun {
       return finish(new Outcome.LaunchFailed(msg, isPermanent(e)), started, t0, msg);
     }
     tree = new ProcessTree(p.toHandle(), spec.token());
+    CrashPoints.reach(CrashPoints.AFTER_PROCESS_START);
     stdout = capture(p, true);
     stderr = capture(p, false);
     feedStdin(p);

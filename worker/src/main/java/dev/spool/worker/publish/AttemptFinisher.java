@@ -13,6 +13,7 @@ import dev.spool.protocol.spool.TaskMoves;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.spool.TerminalReason;
+import dev.spool.worker.CrashPoints;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -93,6 +94,7 @@ public final class AttemptFinisher {
           layout.relative(stale));
       return Finish.ATTEMPT_DECIDED;
     }
+    CrashPoints.reach(CrashPoints.AFTER_RESULT_PUBLISH);
     return move(claim, result.outcome(), target);
   }
 
