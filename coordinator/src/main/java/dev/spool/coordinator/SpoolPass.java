@@ -83,6 +83,7 @@ final class SpoolPass {
   private final TimeoutBackstop backstop;
   private final HookRunner hooks;
   private final FinishObserver finishes;
+  private final QuotaWatch quotas;
   private final TaskFiles taskFiles;
   private final ClaimRecovery recovery;
   private final FailedTasks failed;
@@ -111,6 +112,7 @@ final class SpoolPass {
         new TimeoutBackstop(tasks, files, config.timeoutGrace(), clocks.nanos(), clocks.wall());
     this.hooks = hooks;
     this.finishes = new FinishObserver(layout, files, hooks, clocks.wall(), clocks.nanos());
+    this.quotas = new QuotaWatch(layout, files, hooks, clocks.wall(), clocks.nanos());
     this.taskFiles = new TaskFiles(layout);
     this.recovery = new ClaimRecovery(tasks);
     this.failed = new FailedTasks(tasks, new LaneRetry(layout, files));
@@ -221,6 +223,7 @@ final class SpoolPass {
     Set<WorkerKey> dead = liveness.observe(heartbeats, owners);
     finishes.observe(heartbeats);
     finishes.maybeWrite();
+    quotas.check();
     for (WorkerKey k : dead) {
       if (reportedDead.add(k)) {
         hooks.fire(
