@@ -1,0 +1,90 @@
+package dev.spool.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spool.protocol.spool.TaskState;
+import dev.spool.protocol.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A zombie worker, with the real worker daemon: SIGSTOP the worker JVM while its task runs, past
+ * the coordinator's dead_after; the task is requeued and finished by another worker; SIGCONT; the
+ * zombie's late result is kept as stale and the task stays in done/.
+ */
+@Timeout(300)
+class ZombieWorkerIT {
+  @TempDir Path tmp;
+  private Scenario scenario;
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (scenario != null) {
+      scenario.close();
+    }
+  }
+
+  private static void signal(String sig, long pid) throws Exception {
+    Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start();
+    assertTrue(
+        p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "kill -" + sig);
+  }
+
+  private long count(Path dir, String suffix) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
+    }
+  }
+
+  @Test
+  void aStoppedWorkersLateResultIsKeptAsStaleAndChangesNothing() throws Exception {
+    scenario = new Scenario("zombie-worker", tmp);
+    Cluster c = scenario.cluster;
+    c.coordinator(Map.of(), List.of());
+    Cluster.Daemon zombie = c.worker("zombie", 1);
+    String id = scenario.workload.succeeding("z-", 1, Duration.ofSeconds(4)).get(0);
+    Path claimed = c.layout.dir(TaskState.CLAIMED);
+    Await.until(
+        Duration.ofSeconds(30),
+        "the zombie claims the task",
+        () -> {
+          try {
+            return count(claimed, "~zombie~1.json") + count(claimed, "~zombie~2.json") > 0;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    signal("STOP", zombie.process().pid());
+    scenario.fault();
+    c.worker("healthy", 1);
+    Await.until(
+        Duration.ofSeconds(60),
+        "the task finished elsewhere",
+        () -> Files.exists(c.layout.terminal(TaskState.DONE, id)));
+    signal("CONT", zombie.process().pid());
+    Await.until(
+        Duration.ofSeconds(60),
+        "the zombie published its late result as stale",
+        () -> {
+          try {
+            return count(c.layout.results(), ".stale.json") == 1;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertTrue(
+        Files.exists(c.layout.terminal(TaskState.DONE, id)), "the task's state is unchanged");
+    Invariants.Report r = scenario.finish("");
+    assertEquals(1, r.staleResults(), "one stale result");
+    assertTrue(r.lostAttempts() >= 1, "the stopped attempt was recorded lost");
+  }
+}
