@@ -321,6 +321,16 @@ final class AttemptRunner {
     return new RunResult(outcome, now, now, Duration.ZERO, 0, false, 0, false, message);
   }
 
+  /** {@code fatal} when the task's type marks this exit code as one a retry cannot help. */
+  private String fatalClass(Task task, Outcome outcome) {
+    TypeTemplate t = task.type() == null ? null : ctx.config().types().get(task.type());
+    if (t != null && outcome instanceof Outcome.Failed) {
+      Integer code = ((Outcome.Failed) outcome).exitCode();
+      return code != null && t.fatalExitCodes().contains(code) ? "fatal" : null;
+    }
+    return null;
+  }
+
   private AttemptResult record(
       Task task, TaskName.Claimed claim, RunResult r, LaneChoice lane, LaneAttempts.Finished f) {
     SpoolLayout layout = ctx.spool().layout();
@@ -335,7 +345,7 @@ final class AttemptRunner {
         r.finishedAt(),
         r.duration(),
         f != null ? f.outcome() : r.outcome(),
-        f != null ? f.classification() : null,
+        f != null ? f.classification() : fatalClass(task, r.outcome()),
         f != null ? f.retryAfter() : null,
         new OutputCapture(
             layout.relative(layout.stdoutLog(claim.id(), claim.attempt())),

@@ -610,4 +610,28 @@ class WorkerTest {
     }
     return p.exitValue();
   }
+
+  @Test
+  void anExitCodeTheTypeMarksFatalIsClassifiedFatal() throws Exception {
+    start(
+        config("w1")
+            .type(
+                "strict",
+                new dev.spool.worker.config.TypeTemplate(
+                    List.of(exitWith.toString(), "{input.code}"), null, java.util.Set.of(64)))
+            .build());
+    for (String[] t : new String[][] {{"usage-error", "64"}, {"plain-failure", "1"}}) {
+      spool.submit(
+          Task.builder(t[0])
+              .createdAt(Instant.now())
+              .type("strict")
+              .input(
+                  dev.spool.protocol.json.SpoolJson.mapper()
+                      .readTree("{\"code\":\"" + t[1] + "\"}"))
+              .build());
+    }
+    Await.until(WAIT, "both failed", () -> spool.count(TaskState.FAILED) == 2);
+    assertEquals("fatal", spool.result("usage-error", 1).classification());
+    assertEquals(null, spool.result("plain-failure", 1).classification());
+  }
 }

@@ -12,7 +12,9 @@ import java.util.Optional;
  * The retry rules, as pure functions of the task, its attempt history and the time:
  *
  * <ul>
- *   <li>a fatal launch failure (e.g. a missing binary) goes straight to dead/ ({@code fatal})
+ *   <li>a fatal launch failure (e.g. a missing binary), or an attempt its worker classified {@code
+ *       fatal} (an exit code the task's type lists in {@code fatal_exit_codes}), goes straight to
+ *       dead/ ({@code fatal})
  *   <li>after {@code f} failures, {@code f > max_retries} goes to dead/ ({@code max_retries}); so a
  *       task that always fails runs exactly {@code 1 + max_retries} times
  *   <li>otherwise retry number {@code f} waits {@code backoff.delay(f, unit)} (exponential, capped,
@@ -39,6 +41,11 @@ public final class RetryPolicy {
         return new RetryDecision.GiveUp(
             TerminalReason.FATAL, "attempt " + last.get().attempt() + ": " + lf.message());
       }
+    }
+    if (last.isPresent() && "fatal".equals(last.get().classification())) {
+      return new RetryDecision.GiveUp(
+          TerminalReason.FATAL,
+          "attempt " + last.get().attempt() + " ended with an outcome its type marks fatal");
     }
     int failures = history.failures();
     if (failures > task.maxRetries()) {

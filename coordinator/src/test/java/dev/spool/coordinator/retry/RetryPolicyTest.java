@@ -142,4 +142,36 @@ class RetryPolicyTest {
     assertTrue(!RetryPolicy.lostExhausted(t, 2));
     assertTrue(RetryPolicy.lostExhausted(t, 3));
   }
+
+  @Test
+  void anAttemptClassifiedFatalGoesStraightToDead() {
+    Task t = task(5, Backoff.DEFAULT);
+    AttemptResult r = result(1, new Outcome.Failed(64, null), null);
+    AttemptResult fatal =
+        new AttemptResult(
+            null,
+            r.taskId(),
+            r.attempt(),
+            r.worker(),
+            r.incarnation(),
+            null,
+            null,
+            NOW,
+            null,
+            r.outcome(),
+            "fatal",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    RetryDecision d =
+        RetryPolicy.afterFailure(t, new AttemptHistory("t", List.of(fatal), List.of()), NOW, 0.5);
+    assertTrue(d instanceof RetryDecision.GiveUp, d.toString());
+    assertEquals(
+        dev.spool.protocol.spool.TerminalReason.FATAL, ((RetryDecision.GiveUp) d).reason());
+  }
 }

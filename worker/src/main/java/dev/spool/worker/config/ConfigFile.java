@@ -114,12 +114,21 @@ public final class ConfigFile {
         } else if (t.isObject()) {
           for (Iterator<String> names = t.fieldNames(); names.hasNext(); ) {
             String n = names.next();
-            if (!n.equals("argv") && !n.equals("stdin")) {
+            if (!n.equals("argv") && !n.equals("stdin") && !n.equals("fatal_exit_codes")) {
               throw new IllegalArgumentException("unknown key '" + key + "." + n + "'");
             }
           }
           String stdin = t.has("stdin") ? text(key + ".stdin", t.get("stdin")) : null;
-          b.type(e.getKey(), new TypeTemplate(strings(key + ".argv", t.path("argv")), stdin));
+          java.util.Set<Integer> fatal = new java.util.HashSet<>();
+          for (JsonNode code : t.path("fatal_exit_codes")) {
+            if (!code.isInt() || code.asInt() < 1 || code.asInt() > 255) {
+              throw new IllegalArgumentException(
+                  "'" + key + ".fatal_exit_codes' must list exit codes from 1 to 255");
+            }
+            fatal.add(code.asInt());
+          }
+          b.type(
+              e.getKey(), new TypeTemplate(strings(key + ".argv", t.path("argv")), stdin, fatal));
         } else {
           throw new IllegalArgumentException("'" + key + "' must be an argv list or {argv, stdin}");
         }

@@ -63,6 +63,7 @@ class WorkerConfigTest {
             "  review:",
             "    argv: [opencode, run, --model, '{model}']",
             "    stdin: '{prompt}'",
+            "    fatal_exit_codes: [2, 64]",
             "  echo: [/bin/echo, '{input.text}']",
             ""));
     WorkerConfig.Builder b = WorkerConfig.builder(Path.of("ignored"));
@@ -71,6 +72,7 @@ class WorkerConfigTest {
     assertEquals(dir.resolve("spool"), c.spool());
     assertEquals("vm1-2", c.workerId());
     assertEquals(3, c.slots());
+    assertEquals(java.util.Set.of(2, 64), c.types().get("review").fatalExitCodes());
     assertEquals(new WorkerConfig.Bulkhead(1, 800), c.bulkhead());
     assertEquals(List.of("gpu", "opencode"), c.capabilities());
     assertTrue(c.allowArgv());
