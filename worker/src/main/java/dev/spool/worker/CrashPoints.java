@@ -1,6 +1,7 @@
 package dev.spool.worker;
 
 import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.fs.ForwardingFileOps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,44 +49,14 @@ public final class CrashPoints {
     if (!DURING_HEARTBEAT_WRITE.equals(ARMED)) {
       return ops;
     }
-    return new FileOps() {
+    return new ForwardingFileOps(ops) {
       @Override
       public void rename(Path source, Path target) throws IOException {
         Path dir = target.getParent();
         if (dir != null && dir.getFileName().toString().equals("heartbeats")) {
           reach(DURING_HEARTBEAT_WRITE);
         }
-        ops.rename(source, target);
-      }
-
-      @Override
-      public void link(Path link, Path existing) throws IOException {
-        ops.link(link, existing);
-      }
-
-      @Override
-      public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
-        ops.writeNew(file, data, fsync);
-      }
-
-      @Override
-      public void fsyncDirectory(Path dir) throws IOException {
-        ops.fsyncDirectory(dir);
-      }
-
-      @Override
-      public boolean deleteIfExists(Path file) throws IOException {
-        return ops.deleteIfExists(file);
-      }
-
-      @Override
-      public boolean exists(Path path) {
-        return ops.exists(path);
-      }
-
-      @Override
-      public boolean isSameFile(Path a, Path b) throws IOException {
-        return ops.isSameFile(a, b);
+        super.rename(source, target);
       }
     };
   }
