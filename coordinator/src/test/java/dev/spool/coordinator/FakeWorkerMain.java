@@ -115,6 +115,9 @@ public final class FakeWorkerMain {
                 null,
                 null,
                 null,
+                null,
+                null,
+                null,
                 null);
         files.replace(layout.heartbeat(worker), SpoolJson.write(hb));
       } catch (Exception e) {

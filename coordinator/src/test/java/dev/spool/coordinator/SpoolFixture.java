@@ -166,6 +166,9 @@ final class SpoolFixture {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             null);
     files.replace(layout.heartbeat(worker), SpoolJson.write(hb));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.fs.ForwardingFileOps;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Task;
 import dev.spool.protocol.testing.Await;
@@ -29,46 +30,19 @@ class LaneFaultTest {
   @TempDir Path dir;
 
   /** Real file operations whose first hard link into a quota window fails. */
-  private static final class QuotaLinkFails implements FileOps {
-    private final FileOps real = FileOps.real();
-    private final AtomicInteger failures = new AtomicInteger(1);
-
-    @Override
-    public void rename(Path source, Path target) throws IOException {
-      real.rename(source, target);
+  private static final class QuotaLinkFails extends ForwardingFileOps {
+    QuotaLinkFails() {
+      super(FileOps.real());
     }
+
+    private final AtomicInteger failures = new AtomicInteger(1);
 
     @Override
     public void link(Path link, Path existing) throws IOException {
       if (link.toString().contains("/quota/") && failures.getAndDecrement() > 0) {
         throw new IOException("injected: input/output error");
       }
-      real.link(link, existing);
-    }
-
-    @Override
-    public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
-      real.writeNew(file, data, fsync);
-    }
-
-    @Override
-    public void fsyncDirectory(Path dir) throws IOException {
-      real.fsyncDirectory(dir);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path file) throws IOException {
-      return real.deleteIfExists(file);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return real.exists(path);
-    }
-
-    @Override
-    public boolean isSameFile(Path a, Path b) throws IOException {
-      return real.isSameFile(a, b);
+      delegate().link(link, existing);
     }
   }
 

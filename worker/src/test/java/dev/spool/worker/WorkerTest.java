@@ -262,6 +262,9 @@ class WorkerTest {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             null);
     spool.files.replace(spool.layout.heartbeat("w1"), SpoolJson.write(old));
     Task a = argv("a", exitWith.toString(), "0");
@@ -334,6 +337,9 @@ class WorkerTest {
               null,
               false,
               false,
+              null,
+              null,
+              null,
               null,
               null,
               null,

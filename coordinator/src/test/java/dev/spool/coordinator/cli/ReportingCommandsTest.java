@@ -109,7 +109,10 @@ class ReportingCommandsTest {
             null,
             null,
             null,
-            List.of());
+            List.of(),
+            null,
+            null,
+            null);
     Files.write(layout.heartbeat("w1"), SpoolJson.write(hb));
     CliRun r = run("workers", "--spool", spool, "--json");
     assertEquals(0, r.exit(), r.err());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.fs.ForwardingFileOps;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskName;
@@ -36,7 +37,7 @@ class DecisionFaultsTest {
   private SpoolLayout layout;
 
   /** Real file operations whose k-th rename into a task directory misbehaves once. */
-  private static final class FaultyOps implements FileOps {
+  private static final class FaultyOps extends ForwardingFileOps {
     enum Fault {
       LOST_REPLY,
       DISK_ERROR
@@ -46,6 +47,7 @@ class DecisionFaultsTest {
     private final AtomicInteger renamesLeft;
 
     FaultyOps(Fault fault, int failOnRename) {
+      super(FileOps.real());
       this.fault = fault;
       this.renamesLeft = new AtomicInteger(failOnRename);
     }
@@ -58,40 +60,10 @@ class DecisionFaultsTest {
       if (fail && fault == Fault.DISK_ERROR) {
         throw new IOException("injected: I/O error");
       }
-      FileOps.real().rename(source, target);
+      super.rename(source, target);
       if (fail) {
         throw new NoSuchFileException(source.toString(), null, "injected: lost NFS reply");
       }
-    }
-
-    @Override
-    public void link(Path link, Path existing) throws IOException {
-      FileOps.real().link(link, existing);
-    }
-
-    @Override
-    public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
-      FileOps.real().writeNew(file, data, fsync);
-    }
-
-    @Override
-    public void fsyncDirectory(Path dir) throws IOException {
-      FileOps.real().fsyncDirectory(dir);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path file) throws IOException {
-      return FileOps.real().deleteIfExists(file);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return FileOps.real().exists(path);
-    }
-
-    @Override
-    public boolean isSameFile(Path a, Path b) throws IOException {
-      return FileOps.real().isSameFile(a, b);
     }
   }
 

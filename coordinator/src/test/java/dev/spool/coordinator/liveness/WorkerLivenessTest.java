@@ -43,6 +43,9 @@ class WorkerLivenessTest {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             null));
   }
 

@@ -140,7 +140,10 @@ class RecordRoundTripTest {
             100L << 20,
             512L << 20,
             64L << 20,
-            List.of(new RunningTask("t-1", 3, T, 5120L, T.plusSeconds(1)))),
+            List.of(new RunningTask("t-1", 3, T, 5120L, T.plusSeconds(1))),
+            null,
+            null,
+            null),
         Heartbeat.class);
     roundTrip(
         new ControlRequest.Cancel(1, "t-1", T, "operator ada@vm0", "not needed"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.fs.ForwardingFileOps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,55 +88,25 @@ class PendingIntakeFaultTest {
   }
 
   /** Real file operations whose renames out of pending/ fail as {@link Fault} says. */
-  private final class FaultyOps implements FileOps {
-    private final FileOps real = FileOps.real();
+  private final class FaultyOps extends ForwardingFileOps {
     private final Fault fault;
 
     FaultyOps(Fault fault) {
+      super(FileOps.real());
       this.fault = fault;
     }
 
     @Override
     public void rename(Path source, Path target) throws IOException {
       if (!source.getParent().equals(fx.pending())) {
-        real.rename(source, target);
+        delegate().rename(source, target);
         return;
       }
       if (fault == Fault.DISK) {
         throw new IOException("Input/output error");
       }
-      real.rename(source, target);
+      delegate().rename(source, target);
       throw new NoSuchFileException(source.toString());
-    }
-
-    @Override
-    public void link(Path link, Path existing) throws IOException {
-      real.link(link, existing);
-    }
-
-    @Override
-    public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
-      real.writeNew(file, data, fsync);
-    }
-
-    @Override
-    public void fsyncDirectory(Path d) throws IOException {
-      real.fsyncDirectory(d);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path file) throws IOException {
-      return real.deleteIfExists(file);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return real.exists(path);
-    }
-
-    @Override
-    public boolean isSameFile(Path a, Path b) throws IOException {
-      return real.isSameFile(a, b);
     }
   }
 }

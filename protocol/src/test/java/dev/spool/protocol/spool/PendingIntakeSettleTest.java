@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.fs.ForwardingFileOps;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -275,16 +276,16 @@ class PendingIntakeSettleTest {
   }
 
   /** Real file operations, except that the first rename first runs another party's intake. */
-  private static final class RenameHook implements FileOps {
+  private static final class RenameHook extends ForwardingFileOps {
     interface Action {
       IntakeResult run() throws IOException;
     }
 
-    private final FileOps real = FileOps.real();
     private final Action before;
     volatile IntakeResult inner;
 
     RenameHook(Action before) {
+      super(FileOps.real());
       this.before = before;
     }
 
@@ -293,37 +294,7 @@ class PendingIntakeSettleTest {
       if (inner == null) {
         inner = before.run();
       }
-      real.rename(source, target);
-    }
-
-    @Override
-    public void link(Path link, Path existing) throws IOException {
-      real.link(link, existing);
-    }
-
-    @Override
-    public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
-      real.writeNew(file, data, fsync);
-    }
-
-    @Override
-    public void fsyncDirectory(Path d) throws IOException {
-      real.fsyncDirectory(d);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path file) throws IOException {
-      return real.deleteIfExists(file);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-      return real.exists(path);
-    }
-
-    @Override
-    public boolean isSameFile(Path a, Path b) throws IOException {
-      return real.isSameFile(a, b);
+      delegate().rename(source, target);
     }
   }
 }
