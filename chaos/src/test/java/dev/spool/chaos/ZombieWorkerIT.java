@@ -63,6 +63,10 @@ class ZombieWorkerIT {
             return false;
           }
         });
+    // Stop it once its process runs (the task writes its marker first): a worker paused between
+    // claim and launch would start the lost attempt on resume, which is another case.
+    Path marker = c.markers.resolve(id);
+    Await.until(Duration.ofSeconds(30), "the zombie's attempt started", () -> Files.exists(marker));
     signal("STOP", zombie.process().pid());
     scenario.fault();
     c.worker("healthy", 1);
