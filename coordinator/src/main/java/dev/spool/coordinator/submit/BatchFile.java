@@ -102,7 +102,16 @@ public final class BatchFile {
     try {
       return SpoolJson.read(source, bytes, JsonNode.class).has("tasks");
     } catch (InvalidInputException e) {
-      return true; // let the envelope parse report the error
+      // Not one JSON document. JSON lines start with a line that is a whole task object on its
+      // own; anything else is a broken envelope, and the envelope parse reports its error.
+      String first =
+          new String(bytes, StandardCharsets.UTF_8).strip().lines().findFirst().orElse("");
+      try {
+        return SpoolJson.read(source, first.getBytes(StandardCharsets.UTF_8), JsonNode.class)
+            .has("tasks");
+      } catch (InvalidInputException notALine) {
+        return true;
+      }
     }
   }
 
