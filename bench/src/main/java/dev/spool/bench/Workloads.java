@@ -1,0 +1,814 @@
+package dev.spool.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskState;
+import dev.spool.protocol.task.Task;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The workloads W1 to W6 of BENCHMARKS.md. Every run uses a fresh spool under the work directory
+ * and real daemons started by the launcher; every workload measures its baseline in the same run,
+ * interleaved with Spool's runs, so a noisy neighbour slows both.
+ */
+final class Workloads {
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(20);
+  private static final List<String> TRUE = List.of("true");
+
+  private final Path launcher;
+  private final Path work;
+  private final Sizes sizes;
+  private final int runs;
+  private final PrintStream out;
+
+  Workloads(Path repo, Path work, Sizes sizes, int runs, PrintStream out) {
+    this.launcher = repo.resolve("deploy/bin/spool");
+    this.work = work;
+    this.sizes = sizes;
+    this.runs = runs;
+    this.out = out;
+  }
+
+  // ---------------------------------------------------------------- W1
+
+  Result w1() throws Exception {
+    int n = sizes.noop();
+    List<Double> spool = new ArrayList<>();
+    List<Double> submit = new ArrayList<>();
+    List<Double> base = new ArrayList<>();
+    List<Double> vfork = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      base.add(spawnLoop(n, 4, null));
+      vfork.add(spawnLoop(n, 4, "VFORK"));
+      NoopRun run = noopRun("w1-r" + r, n, 1, 4);
+      spool.add(run.perSecond());
+      submit.add(run.submitPerSecond());
+      out.printf(
+          Locale.ROOT,
+          "# W1 run%d spool_per_s=%.1f submit_per_s=%.1f baseline_per_s=%.1f vfork_per_s=%.1f%n",
+          r,
+          run.perSecond(),
+          run.submitPerSecond(),
+          base.get(r - 1),
+          vfork.get(r - 1));
+    }
+    double s = Stats.median(spool);
+    double b = Stats.median(base);
+    double v = Stats.median(vfork);
+    return new Result("W1")
+        .put("tasks", n)
+        .put("slots", 4)
+        .put("spool_per_s", s)
+        .put("submit_per_s", Stats.median(submit))
+        .put("baseline_per_s", b)
+        .put("baseline_vfork_per_s", v)
+        .put("ratio", s / b)
+        .put("runs", runs)
+        .row(
+            "no-op tasks/s, 1 worker x 4 slots",
+            fmt(s),
+            fmt(b) + " (ProcessBuilder loop, 4 threads)",
+            fmt(s / b),
+            ">= 0.70",
+            s / b >= 0.70)
+        .row(
+            "same, against the VFORK loop",
+            fmt(s),
+            fmt(v) + " (ProcessBuilder loop, VFORK)",
+            fmt(s / v),
+            "",
+            null);
+  }
+
+  /** One spool, one coordinator, {@code workers} workers; submits n no-ops and waits for all. */
+  NoopRun noopRun(String name, int n, int workers, int slotsEach) throws Exception {
+    SpoolLayout layout = freshSpool(name);
+    try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
+        DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
+      fleet.coordinator();
+      List<String> ids = new ArrayList<>();
+      for (int w = 1; w <= workers; w++) {
+        String id = name + "-w" + w;
+        fleet.worker(id, slotsEach, List.of(), "");
+        ids.add(id);
+      }
+      List<Task> tasks = Seeder.tasks(name, n, TRUE);
+      Seeder seeder = new Seeder(layout);
+      long t0 = System.nanoTime();
+      seeder.submit(tasks);
+      long submitted = System.nanoTime();
+      long t1 = done.awaitCount(n, RUN_LIMIT);
+      long claims = 0;
+      long lost = 0;
+      boolean counted = true;
+      for (String id : ids) {
+        Optional<JsonNode> hb = fleet.nextHeartbeat(id);
+        JsonNode c = hb.map(h -> h.get("claims_total")).orElse(null);
+        JsonNode l = hb.map(h -> h.get("claims_lost_total")).orElse(null);
+        if (c == null || l == null) {
+          counted = false;
+        } else {
+          claims += c.asLong();
+          lost += l.asLong();
+        }
+      }
+      requireAllDone(layout, n);
+      return new NoopRun(
+          n / seconds(t1 - t0),
+          n / seconds(submitted - t0),
+          counted ? claims : -1,
+          counted ? lost : -1);
+    } finally {
+      deleteTree(layout.root());
+    }
+  }
+
+  record NoopRun(double perSecond, double submitPerSecond, long claims, long lostRaces) {}
+
+  /** The baseline: {@link SpawnLoop} in its own JVM; launch null = the JDK's default. */
+  double spawnLoop(int n, int threads, String launchMechanism) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBin());
+    if (launchMechanism != null) {
+      cmd.add("-Djdk.lang.Process.launchMechanism=" + launchMechanism);
+    }
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            SpawnLoop.class.getName(),
+            Integer.toString(n),
+            Integer.toString(threads)));
+    String line = runForOutput(cmd, Duration.ofMinutes(5)).strip();
+    return Double.parseDouble(field(line, "per_s"));
+  }
+
+  // ---------------------------------------------------------------- W2
+
+  Result w2() throws Exception {
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    List<Double> poll50 = new ArrayList<>();
+    List<Double> poll99 = new ArrayList<>();
+    List<Double> base50 = new ArrayList<>();
+    double pollInterval = 0.2;
+    for (int r = 1; r <= runs; r++) {
+      base50.add(Stats.percentile(spawnLatencies(sizes.latencyReps()), 50));
+      double[] watched = latencyRun("w2-r" + r, sizes.latencyReps(), List.of());
+      Path cfg = work.resolve("w2-poll.yaml");
+      Files.writeString(cfg, "rescan_interval: " + pollInterval + "\nwatch: false\n");
+      double[] polled =
+          latencyRun("w2p-r" + r, sizes.pollReps(), List.of("--config", cfg.toString()));
+      p50.add(Stats.percentile(watched, 50));
+      p99.add(Stats.percentile(watched, 99));
+      poll50.add(Stats.percentile(polled, 50));
+      poll99.add(Stats.percentile(polled, 99));
+      out.printf(
+          Locale.ROOT,
+          "# W2 run%d p50_ms=%.2f p99_ms=%.2f poll_p50_ms=%.2f poll_p99_ms=%.2f spawn_p50_ms=%.2f%n",
+          r,
+          p50.get(r - 1),
+          p99.get(r - 1),
+          poll50.get(r - 1),
+          poll99.get(r - 1),
+          base50.get(r - 1));
+    }
+    double a = Stats.median(p50);
+    double b = Stats.median(p99);
+    double pa = Stats.median(poll50);
+    double pb = Stats.median(poll99);
+    double s = Stats.median(base50);
+    double pollTarget = pollInterval * 1000 / 2 + 5;
+    return new Result("W2")
+        .put("reps", sizes.latencyReps())
+        .put("p50_ms", a)
+        .put("p99_ms", b)
+        .put("poll_interval_ms", pollInterval * 1000)
+        .put("poll_p50_ms", pa)
+        .put("poll_p99_ms", pb)
+        .put("baseline_spawn_p50_ms", s)
+        .put("runs", runs)
+        .row(
+            "latency p50 ms, watcher",
+            fmt(a),
+            fmt(s) + " (one ProcessBuilder true)",
+            fmt(a / s),
+            "<= 5",
+            a <= 5)
+        .row("latency p99 ms, watcher", fmt(b), "", "", "<= 15", b <= 15)
+        .row(
+            "latency p50 ms, polling every " + fmt(pollInterval * 1000) + " ms",
+            fmt(pa),
+            "",
+            "",
+            "<= " + fmt(pollTarget),
+            pa <= pollTarget)
+        .row("latency p99 ms, polling", fmt(pb), "", "", "", null);
+  }
+
+  /** An idle worker; drops one task at a time and times until done/ID.json exists. */
+  double[] latencyRun(String name, int reps, List<String> workerArgs) throws Exception {
+    SpoolLayout layout = freshSpool(name);
+    try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
+        DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
+      fleet.coordinator();
+      fleet.worker(name + "-w1", 4, workerArgs, "");
+      Seeder seeder = new Seeder(layout);
+      // One untimed round trip first, as the peers' scripts do for connection set-up.
+      roundTrip(seeder, done, name + "-warm");
+      double[] ms = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        ms[i] = roundTrip(seeder, done, String.format("%s-%04d", name, i));
+      }
+      return ms;
+    } finally {
+      deleteTree(layout.root());
+    }
+  }
+
+  private static double roundTrip(Seeder seeder, DirWatch done, String id) throws Exception {
+    long t0 = System.nanoTime();
+    seeder.drop(Seeder.task(id, TRUE), System.currentTimeMillis());
+    long t1 = done.awaitFile(id + ".json", Duration.ofSeconds(30));
+    return (t1 - t0) / 1e6;
+  }
+
+  /** The floor of W2: starting one {@code true} from a warm JVM and waiting for it. */
+  static double[] spawnLatencies(int reps) throws Exception {
+    double[] ms = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      Process p =
+          new ProcessBuilder("true")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new TimeoutException("true did not exit");
+      }
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  // ---------------------------------------------------------------- W3
+
+  Result w3() throws Exception {
+    int n = sizes.sleepTasks();
+    double ideal = n * sizes.sleepSeconds() / 4;
+    List<Double> walls = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      String name = "w3-r" + r;
+      SpoolLayout layout = freshSpool(name);
+      try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
+          DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
+        fleet.coordinator();
+        fleet.worker(name + "-w1", 4, List.of(), "");
+        List<Task> tasks =
+            Seeder.tasks(name, n, List.of("sleep", Double.toString(sizes.sleepSeconds())));
+        long t0 = System.nanoTime();
+        new Seeder(layout).submit(tasks);
+        long t1 = done.awaitCount(n, RUN_LIMIT);
+        requireAllDone(layout, n);
+        walls.add(seconds(t1 - t0));
+      } finally {
+        deleteTree(layout.root());
+      }
+      out.printf(Locale.ROOT, "# W3 run%d wall_s=%.3f ideal_s=%.3f%n", r, walls.get(r - 1), ideal);
+    }
+    double wall = Stats.median(walls);
+    return new Result("W3")
+        .put("tasks", n)
+        .put("slots", 4)
+        .put("sleep_s", sizes.sleepSeconds())
+        .put("wall_s", wall)
+        .put("ideal_s", ideal)
+        .put("ratio", wall / ideal)
+        .put("runs", runs)
+        .row(
+            n + " x sleep " + sizes.sleepSeconds() + " on 4 slots, wall s",
+            fmt(wall),
+            fmt(ideal) + " (ideal)",
+            fmt(wall / ideal),
+            "<= 1.10",
+            wall / ideal <= 1.10);
+  }
+
+  // ---------------------------------------------------------------- W4
+
+  Result w4() throws Exception {
+    int n = sizes.batch();
+    Path batch = work.resolve("w4-batch.jsonl");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(String.format("{\"id\":\"b-%07d\",\"argv\":[\"true\"]}%n", i));
+    }
+    Files.writeString(batch, sb, StandardCharsets.UTF_8);
+    List<Double> rates = new ArrayList<>();
+    List<Double> floors = new ArrayList<>();
+    List<Double> single50 = new ArrayList<>();
+    List<Double> single99 = new ArrayList<>();
+    List<Double> jvm50 = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      floors.add(renameFloor(n, work.resolve("w4-floor-r" + r)));
+      SpoolLayout layout = freshSpool("w4-r" + r);
+      try {
+        long t0 = System.nanoTime();
+        runForOutput(
+            List.of(
+                launcher.toString(),
+                "submit",
+                "--spool",
+                layout.root().toString(),
+                "--file",
+                batch.toString()),
+            Duration.ofMinutes(10));
+        double wall = seconds(System.nanoTime() - t0);
+        long pending = count(layout.dir(TaskState.PENDING));
+        if (pending != n) {
+          throw new IllegalStateException("batch submit left " + pending + " of " + n + " pending");
+        }
+        rates.add(n / wall);
+      } finally {
+        deleteTree(layout.root());
+      }
+      double[] single = singleSubmits(sizes.singleSubmits(), "w4s-r" + r);
+      double[] jvm = jvmStarts(sizes.singleSubmits());
+      single50.add(Stats.percentile(single, 50));
+      single99.add(Stats.percentile(single, 99));
+      jvm50.add(Stats.percentile(jvm, 50));
+      out.printf(
+          Locale.ROOT,
+          "# W4 run%d batch_per_s=%.0f floor_per_s=%.0f single_p50_ms=%.1f jvm_p50_ms=%.1f%n",
+          r,
+          rates.get(r - 1),
+          floors.get(r - 1),
+          single50.get(r - 1),
+          jvm50.get(r - 1));
+    }
+    double rate = Stats.median(rates);
+    double floor = Stats.median(floors);
+    double s50 = Stats.median(single50);
+    double j50 = Stats.median(jvm50);
+    return new Result("W4")
+        .put("tasks", n)
+        .put("batch_per_s", rate)
+        .put("floor_per_s", floor)
+        .put("ratio", rate / floor)
+        .put("single_p50_ms", s50)
+        .put("single_p99_ms", Stats.median(single99))
+        .put("jvm_start_p50_ms", j50)
+        .put("runs", runs)
+        .row(
+            "spool submit --file, " + n + " tasks, tasks/s (JVM start included)",
+            fmt(rate),
+            fmt(floor) + " (write+rename, no fsync)",
+            fmt(rate / floor),
+            ">= 10000 tasks/s",
+            rate >= 10_000)
+        .row(
+            "single spool submit from a shell, p50 ms",
+            fmt(s50),
+            fmt(j50) + " (JVM start, empty main)",
+            fmt(s50 / j50),
+            "<= 150",
+            s50 <= 150);
+  }
+
+  /** Small files written tmp + rename without fsync: what the disk does with no durability. */
+  static double renameFloor(int n, Path dir) throws IOException {
+    Path tmp = dir.resolve("tmp");
+    Path dst = dir.resolve("dst");
+    Files.createDirectories(tmp);
+    Files.createDirectories(dst);
+    byte[] body = new byte[200];
+    java.util.Arrays.fill(body, (byte) 'x');
+    try {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Path t = tmp.resolve("f" + i);
+        Files.write(t, body);
+        Files.move(t, dst.resolve("f" + i), StandardCopyOption.ATOMIC_MOVE);
+      }
+      return n / seconds(System.nanoTime() - t0);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  double[] singleSubmits(int reps, String name) throws Exception {
+    SpoolLayout layout = freshSpool(name);
+    try {
+      double[] ms = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        long t0 = System.nanoTime();
+        runForOutput(
+            List.of(
+                launcher.toString(), "submit", "--spool", layout.root().toString(), "--", "true"),
+            Duration.ofMinutes(1));
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      if (count(layout.dir(TaskState.PENDING)) != reps) {
+        throw new IllegalStateException("single submits did not all land in pending/");
+      }
+      return ms;
+    } finally {
+      deleteTree(layout.root());
+    }
+  }
+
+  double[] jvmStarts(int reps) throws Exception {
+    double[] ms = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      runForOutput(
+          List.of(
+              javaBin(),
+              "-Xshare:auto",
+              "-XX:TieredStopAtLevel=1",
+              "-cp",
+              System.getProperty("java.class.path"),
+              Noop.class.getName()),
+          Duration.ofMinutes(1));
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  // ---------------------------------------------------------------- W5
+
+  Result w5() throws Exception {
+    SpoolLayout pendingSpool = freshSpool("w5-pending");
+    SpoolLayout terminalSpool = freshSpool("w5-terminal");
+    Result result = new Result("W5");
+    try {
+      Seeder pending = new Seeder(pendingSpool);
+      Seeder terminal = new Seeder(terminalSpool);
+      String sample = sampleTerminal(terminalSpool);
+      int k = sizes.scaleClaims();
+      int seeded = 0;
+      int terminalSeeded = 0;
+      long base = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+      double firstRate = Double.NaN;
+      StringBuilder table = new StringBuilder();
+      for (int size : sizes.scale()) {
+        // Keep `size` pending through all runs: each run consumes k.
+        int want = size + runs * k;
+        long t0 = System.nanoTime();
+        pending.seedPending("p", seeded, want - seeded, base);
+        seeded = want;
+        terminal.seedTerminal(sample, "t", terminalSeeded, size - terminalSeeded);
+        terminalSeeded = size;
+        out.printf(
+            Locale.ROOT, "# W5 size=%d seeded in %.1f s%n", size, seconds(System.nanoTime() - t0));
+        List<Double> rates = new ArrayList<>();
+        List<Double> firsts = new ArrayList<>();
+        double peakHeap = 0;
+        double liveHeap = 0;
+        for (int r = 1; r <= runs; r++) {
+          ClaimRun c = claimRun(pendingSpool, "w5-" + size + "-r" + r, k);
+          rates.add(c.perSecond());
+          firsts.add(c.firstTaskSeconds());
+          peakHeap = Math.max(peakHeap, c.peakHeapMb());
+          liveHeap = Math.max(liveHeap, c.liveHeapMb());
+        }
+        double rate = Stats.median(rates);
+        if (Double.isNaN(firstRate)) {
+          firstRate = rate;
+        }
+        double status = statusSeconds(pendingSpool);
+        double statusTerminal = statusSeconds(terminalSpool);
+        double idle = idleCpu(terminalSpool, "w5-idle-" + size);
+        String prefix = "n" + size + "_";
+        result
+            .put(prefix + "claim_per_s", rate)
+            .put(prefix + "first_task_s", Stats.median(firsts))
+            .put(prefix + "heap_peak_mb", peakHeap)
+            .put(prefix + "heap_live_mb", liveHeap)
+            .put(prefix + "status_s", status)
+            .put(prefix + "status_terminal_s", statusTerminal)
+            .put(prefix + "coord_idle_cpu_pct", idle);
+        table.append(
+            String.format(
+                Locale.ROOT,
+                "| %,d | %s | %s | %s | %s | %s | %s | %s |%n",
+                size,
+                fmt(rate),
+                fmt(rate / firstRate),
+                fmt(Stats.median(firsts)),
+                fmt(peakHeap) + " / " + fmt(liveHeap),
+                fmt(status),
+                fmt(statusTerminal),
+                fmt(idle)));
+        out.printf(
+            Locale.ROOT,
+            "# W5 size=%d claim_per_s=%.1f first_task_s=%.2f heap_peak_mb=%.0f heap_live_mb=%.0f"
+                + " status_s=%.2f status_terminal_s=%.2f coord_idle_cpu_pct=%.2f%n",
+            size,
+            rate,
+            Stats.median(firsts),
+            peakHeap,
+            liveHeap,
+            status,
+            statusTerminal,
+            idle);
+        if (size == sizes.scale().get(sizes.scale().size() - 1)) {
+          String at = String.format(Locale.ROOT, "%,d", size);
+          int first = sizes.scale().get(0);
+          result
+              .row(
+                  "claim rate at " + at + " pending, tasks/s",
+                  fmt(rate),
+                  fmt(firstRate) + String.format(Locale.ROOT, " (at %,d pending)", first),
+                  fmt(rate / firstRate),
+                  ">= 0.50",
+                  rate / firstRate >= 0.5)
+              .row(
+                  "worker heap at " + at + " pending, MB (peak / live after GC)",
+                  fmt(peakHeap) + " / " + fmt(liveHeap),
+                  "-Xmx256m",
+                  "",
+                  "<= 256",
+                  peakHeap <= 256)
+              .row(
+                  "spool status at " + at + " pending, s", fmt(status), "", "", "<= 2", status <= 2)
+              .row(
+                  "spool status at " + at + " terminal, s",
+                  fmt(statusTerminal),
+                  "",
+                  "",
+                  "<= 2",
+                  statusTerminal <= 2)
+              .row(
+                  "coordinator idle CPU at " + at + " terminal, % of a core",
+                  fmt(idle),
+                  "",
+                  "",
+                  "< 2",
+                  idle < 2);
+        }
+      }
+      result.appendix(
+          "| tasks | claim/s | vs smallest | first task s | worker heap MB peak / live |"
+              + " status s (pending) | status s (terminal) | coordinator idle CPU % |\n"
+              + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+              + table.toString().strip());
+      return result;
+    } finally {
+      deleteTree(pendingSpool.root());
+      deleteTree(terminalSpool.root());
+    }
+  }
+
+  record ClaimRun(
+      double perSecond, double firstTaskSeconds, double peakHeapMb, double liveHeapMb) {}
+
+  /**
+   * Starts a worker (heap capped at 256 MB, GC log on) and a coordinator on a spool that already
+   * holds the pending tasks, lets the worker run k of them and measures its steady rate between the
+   * 10th and the 90th percent of them; also the time to its first finished task (start-up scan).
+   */
+  ClaimRun claimRun(SpoolLayout layout, String name, int k) throws Exception {
+    Path gc = work.resolve(name + "-gc.log");
+    try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
+        DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
+      long before = done.list();
+      fleet.coordinator();
+      long t0 = System.nanoTime();
+      fleet.worker(name, 4, List.of(), "-Xmx256m -Xlog:gc:file=" + gc);
+      long first = done.awaitCount(before + 1, RUN_LIMIT);
+      long from = done.awaitCount(before + Math.max(1, k / 10), RUN_LIMIT);
+      long to = done.awaitCount(before + k - k / 10, RUN_LIMIT);
+      int measured = k - k / 10 - Math.max(1, k / 10);
+      double rate = measured / seconds(to - from);
+      fleet.stopWorkers();
+      double[] heap = gcHeap(gc);
+      return new ClaimRun(rate, seconds(first - t0), heap[0], heap[1]);
+    }
+  }
+
+  private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  /** [peak before a collection, peak live after one], MB, from a -Xlog:gc file. */
+  static double[] gcHeap(Path gcLog) throws IOException {
+    double peak = 0;
+    double live = 0;
+    if (Files.exists(gcLog)) {
+      for (String line : Files.readAllLines(gcLog)) {
+        Matcher m = GC_LINE.matcher(line);
+        if (m.find()) {
+          peak = Math.max(peak, Double.parseDouble(m.group(1)));
+          live = Math.max(live, Double.parseDouble(m.group(2)));
+        }
+      }
+    }
+    return new double[] {peak, live};
+  }
+
+  /** Runs one real task so the terminal seed copies files the daemons actually write. */
+  String sampleTerminal(SpoolLayout layout) throws Exception {
+    String id = "t-sample";
+    try (Fleet fleet = new Fleet(launcher, layout, work.resolve("w5-sample-logs"));
+        DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
+      fleet.worker("w5-sample", 1, List.of(), "");
+      new Seeder(layout).submit(List.of(Seeder.task(id, TRUE)));
+      done.awaitFile(id + ".json", Duration.ofSeconds(60));
+    }
+    return id;
+  }
+
+  double statusSeconds(SpoolLayout layout) throws Exception {
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < sizes.statusReps(); i++) {
+      long t0 = System.nanoTime();
+      runForOutput(
+          List.of(launcher.toString(), "status", "--spool", layout.root().toString()),
+          Duration.ofMinutes(5));
+      times.add(seconds(System.nanoTime() - t0));
+    }
+    return Stats.median(times);
+  }
+
+  /**
+   * Coordinator CPU on an idle spool: started, given time to finish its first passes (its CPU use
+   * settles), then sampled over the configured seconds. Percent of one core.
+   */
+  double idleCpu(SpoolLayout layout, String name) throws Exception {
+    try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"))) {
+      Daemon c = fleet.coordinator();
+      double last = c.cpuSeconds();
+      long settleDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (System.nanoTime() < settleDeadline) {
+        TimeUnit.SECONDS.sleep(2);
+        double now = c.cpuSeconds();
+        boolean settled = now - last < 0.1;
+        last = now;
+        if (settled) {
+          break;
+        }
+      }
+      double cpu0 = c.cpuSeconds();
+      long t0 = System.nanoTime();
+      TimeUnit.SECONDS.sleep(sizes.idleSeconds());
+      double cpu1 = c.cpuSeconds();
+      c.checkAlive();
+      return 100 * (cpu1 - cpu0) / seconds(System.nanoTime() - t0);
+    }
+  }
+
+  // ---------------------------------------------------------------- W6
+
+  Result w6() throws Exception {
+    int n = sizes.noop();
+    List<Double> fleetRates = new ArrayList<>();
+    List<Double> singleRates = new ArrayList<>();
+    List<Double> lostPerClaim = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      NoopRun one = noopRun("w6s-r" + r, n, 1, 8);
+      NoopRun four = noopRun("w6f-r" + r, n, 4, 2);
+      singleRates.add(one.perSecond());
+      fleetRates.add(four.perSecond());
+      if (four.claims() > 0) {
+        lostPerClaim.add((double) four.lostRaces() / four.claims());
+      }
+      out.printf(
+          Locale.ROOT,
+          "# W6 run%d fleet_per_s=%.1f single_per_s=%.1f claims=%d lost_races=%d%n",
+          r,
+          four.perSecond(),
+          one.perSecond(),
+          four.claims(),
+          four.lostRaces());
+    }
+    double f = Stats.median(fleetRates);
+    double s = Stats.median(singleRates);
+    String lost = lostPerClaim.isEmpty() ? "n/a" : fmt(Stats.median(lostPerClaim));
+    return new Result("W6")
+        .put("tasks", n)
+        .put("fleet_per_s", f)
+        .put("single_per_s", s)
+        .put("ratio", f / s)
+        .put("lost_races_per_claim", lost)
+        .put("runs", runs)
+        .row(
+            "4 workers x 2 slots, tasks/s",
+            fmt(f),
+            fmt(s) + " (1 worker x 8 slots)",
+            fmt(f / s),
+            "",
+            null)
+        .row("lost claim races per claim, 4 workers", lost, "", "", "", null);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  SpoolLayout freshSpool(String name) throws Exception {
+    Path root = work.resolve(name);
+    deleteTree(root);
+    return SpoolLayout.create(root, Instant.now());
+  }
+
+  private static void requireAllDone(SpoolLayout layout, int n) throws IOException {
+    long done = count(layout.dir(TaskState.DONE));
+    long failed = count(layout.dir(TaskState.FAILED)) + count(layout.dir(TaskState.DEAD));
+    if (done != n || failed != 0) {
+      throw new IllegalStateException(
+          layout.root()
+              + ": "
+              + done
+              + " done, "
+              + failed
+              + " failed/dead, expected "
+              + n
+              + " done");
+    }
+  }
+
+  static long count(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+    }
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static String fmt(double v) {
+    return Result.format(v);
+  }
+
+  static String field(String line, String key) {
+    Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(key) + "=(\\S+)").matcher(line);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + key + "= in: " + line);
+    }
+    return m.group(1);
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs a command to completion (bounded), returns its stdout, fails on a non-zero exit. */
+  static String runForOutput(List<String> cmd, Duration limit) throws Exception {
+    Path outFile = Files.createTempFile("spool-bench", ".out");
+    Path errFile = Files.createTempFile("spool-bench", ".err");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(outFile.toFile())
+              .redirectError(errFile.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        throw new TimeoutException(String.join(" ", cmd) + " did not finish in " + limit);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(
+            String.join(" ", cmd)
+                + " exited "
+                + p.exitValue()
+                + ": "
+                + Files.readString(errFile).strip());
+      }
+      return Files.readString(outFile);
+    } finally {
+      Files.deleteIfExists(outFile);
+      Files.deleteIfExists(errFile);
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    // rm is several times faster than a Java walk on a million files and bounded here.
+    try {
+      runForOutput(List.of("rm", "-rf", "--", root.toString()), Duration.ofMinutes(15));
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("could not delete " + root + ": " + e.getMessage(), e);
+    }
+  }
+}
