@@ -94,6 +94,7 @@ final class SpoolPass {
   private final Set<String> invalidHeartbeats = new HashSet<>();
   private final LongSupplier ticker;
   private long lastSlowScan;
+  private long slowScanEvery = SLOW_SCAN_EVERY.toNanos();
   private boolean slowScanned;
   private boolean blockedSmall;
 
@@ -123,7 +124,7 @@ final class SpoolPass {
 
   void run(DecisionLog decisions) throws IOException {
     long tick = ticker.getAsLong();
-    boolean slow = !slowScanned || tick - lastSlowScan >= SLOW_SCAN_EVERY.toNanos();
+    boolean slow = !slowScanned || tick - lastSlowScan >= slowScanEvery;
     Set<TaskState> scanned = slow ? PassListing.LISTED : blockedSmall ? FAST_WITH_BLOCKED : FAST;
     PassListing snap = PassListing.scan(layout, scanned);
     if (slow) {
@@ -146,7 +147,23 @@ final class SpoolPass {
       each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
       blockedSmall = snap.all(TaskState.BLOCKED).size() < SMALL_BLOCKED;
     }
+    if (slow) {
+      slowScanEvery = slowScanPause(ticker.getAsLong() - tick);
+    }
   }
+
+  /**
+   * The pause between two listings of pending/ and blocked/: {@link #SLOW_SCAN_EVERY}, stretched so
+   * that a pass with those listings takes at most 1/{@value #SLOW_SCAN_COST_FACTOR} of the
+   * coordinator's time. With a million waiting tasks a listing takes seconds; doing it every two
+   * seconds would keep a core busy and delay the urgent work (dead workers, failed attempts) that
+   * every pass does.
+   */
+  static long slowScanPause(long lastSlowPassNanos) {
+    return Math.max(SLOW_SCAN_EVERY.toNanos(), SLOW_SCAN_COST_FACTOR * lastSlowPassNanos);
+  }
+
+  static final int SLOW_SCAN_COST_FACTOR = 10;
 
   private void each(DecisionLog decisions, PassListing snap, TaskState state, Step step)
       throws IOException {

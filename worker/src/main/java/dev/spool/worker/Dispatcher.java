@@ -199,8 +199,9 @@ final class Dispatcher {
     long now = ctx.nanoTicker().getAsLong();
     if (rescanRequested || now - nextRescan >= 0) {
       rescanRequested = false;
-      nextRescan = now + ctx.config().rescanInterval().toNanos();
       scanner.rescan();
+      long end = ctx.nanoTicker().getAsLong();
+      nextRescan = end + rescanPause(ctx.config().rescanInterval().toNanos(), end - now);
     }
     checkControl();
     while (!draining && !stopped && slots.tryAcquire()) {
@@ -219,6 +220,19 @@ final class Dispatcher {
     long untilRescan = nextRescan - ctx.nanoTicker().getAsLong();
     await(Math.max(1, Math.min(untilRescan, MAX_WAIT_NANOS)));
   }
+
+  /**
+   * The pause before the next full listing of pending/: the configured interval, stretched so that
+   * listing takes at most 1/{@value #RESCAN_COST_FACTOR} of this thread's time. A million pending
+   * names take about a second to list; rescanning them every second would leave no time to claim.
+   * Watch events (and claims, which need no listing) keep discovery fast meanwhile; in polling mode
+   * a new task waits longer behind a huge backlog, which it would anyway.
+   */
+  static long rescanPause(long intervalNanos, long lastRescanNanos) {
+    return Math.max(intervalNanos, RESCAN_COST_FACTOR * lastRescanNanos);
+  }
+
+  static final int RESCAN_COST_FACTOR = 10;
 
   private void await(long nanos) {
     lock.lock();

@@ -71,6 +71,11 @@ public final class PendingIndex {
 
   /** A rescan listed {@code fileName}; false when it is outside the pending grammar. */
   public boolean seen(String fileName, long scan) {
+    Entry known = names.get(fileName);
+    if (known != null) {
+      known.seen = scan; // indexed names were parsed when added: skip the parse on every rescan
+      return true;
+    }
     if (TaskName.parse(TaskState.PENDING, fileName).isEmpty()) {
       return false;
     }
