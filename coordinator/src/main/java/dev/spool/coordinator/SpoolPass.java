@@ -160,8 +160,16 @@ final class SpoolPass {
    * every pass does.
    */
   static long slowScanPause(long lastSlowPassNanos) {
-    return Math.max(SLOW_SCAN_EVERY.toNanos(), SLOW_SCAN_COST_FACTOR * lastSlowPassNanos);
+    return Math.max(
+        SLOW_SCAN_EVERY.toNanos(),
+        Math.min(MAX_SLOW_SCAN_PAUSE.toNanos(), SLOW_SCAN_COST_FACTOR * lastSlowPassNanos));
   }
+
+  /**
+   * However slow a pass, pending/ and a large blocked/ are looked at within a minute (the first
+   * pass over a big spool reads every waiting task once for its queue_timeout and is the slowest).
+   */
+  static final Duration MAX_SLOW_SCAN_PAUSE = Duration.ofMinutes(1);
 
   static final int SLOW_SCAN_COST_FACTOR = 10;
 

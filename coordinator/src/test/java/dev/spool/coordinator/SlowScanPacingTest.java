@@ -21,4 +21,11 @@ class SlowScanPacingTest {
     assertEquals(
         Duration.ofSeconds(30).toNanos(), SpoolPass.slowScanPause(Duration.ofSeconds(3).toNanos()));
   }
+
+  @Test
+  void aVerySlowFirstPassStillLetsTheNextComeWithinAMinute() {
+    assertEquals(
+        SpoolPass.MAX_SLOW_SCAN_PAUSE.toNanos(),
+        SpoolPass.slowScanPause(Duration.ofSeconds(100).toNanos()));
+  }
 }

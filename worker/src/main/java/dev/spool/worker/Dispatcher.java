@@ -226,11 +226,15 @@ final class Dispatcher {
    * listing takes at most 1/{@value #RESCAN_COST_FACTOR} of this thread's time. A million pending
    * names take about a second to list; rescanning them every second would leave no time to claim.
    * Watch events (and claims, which need no listing) keep discovery fast meanwhile; in polling mode
-   * a new task waits longer behind a huge backlog, which it would anyway.
+   * a new task waits longer behind a huge backlog, which it would anyway. Capped at a minute.
    */
   static long rescanPause(long intervalNanos, long lastRescanNanos) {
-    return Math.max(intervalNanos, RESCAN_COST_FACTOR * lastRescanNanos);
+    return Math.max(
+        intervalNanos, Math.min(MAX_RESCAN_PAUSE, RESCAN_COST_FACTOR * lastRescanNanos));
   }
+
+  /** However slow a listing, the next one comes within a minute (polling mode relies on them). */
+  static final long MAX_RESCAN_PAUSE = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
   static final int RESCAN_COST_FACTOR = 10;
 

@@ -21,4 +21,11 @@ class RescanPacingTest {
     // A million names listed in 1.2 s: the next listing waits 12 s, not 1 s.
     assertEquals(12 * SECOND, Dispatcher.rescanPause(SECOND, Duration.ofMillis(1200).toNanos()));
   }
+
+  @Test
+  void evenAHugeListingIsRepeatedWithinAMinute() {
+    assertEquals(
+        Dispatcher.MAX_RESCAN_PAUSE,
+        Dispatcher.rescanPause(SECOND, Duration.ofSeconds(30).toNanos()));
+  }
 }
