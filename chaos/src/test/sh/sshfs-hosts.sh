@@ -78,6 +78,7 @@ up() {
   ip netns add "$srv" 2>/dev/null || missing "cannot create a network namespace (ip netns add)"
   record "netns $srv"
   ip -n "$srv" link set lo up
+  rm -rf "$DIR/keys"
   mkdir -p "$DIR/export" "$DIR/keys" /run/sshd
   chmod 700 "$DIR/keys"
   ssh-keygen -q -t ed25519 -N '' -f "$DIR/keys/host" </dev/null
