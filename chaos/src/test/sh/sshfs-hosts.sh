@@ -74,6 +74,7 @@ up() {
   trap 'echo "sshfs-hosts: set-up failed at line $LINENO; tearing down" >&2; down; exit 1' ERR
   # Namespace and interface names must be unique on the machine (interfaces: 15 characters).
   local tag=$((($$ + RANDOM) % 100000))
+  while ip netns list | grep -q "^spool-$tag-"; do tag=$(((tag + 1) % 100000)); done
   local srv=spool-$tag-srv
   ip netns add "$srv" 2>/dev/null || missing "cannot create a network namespace (ip netns add)"
   record "netns $srv"
