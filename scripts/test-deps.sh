@@ -17,6 +17,12 @@ command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
 command -v fiu-run >/dev/null 2>&1 || need+=(fiu-utils)
 command -v mount >/dev/null 2>&1 || need+=(util-linux)
+# The multi-host scenario (chaos MultiHostSshfsIT, chaos/src/test/sh/sshfs-hosts.sh): sshd in one
+# network namespace, sshfs mounts of its directory in others.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

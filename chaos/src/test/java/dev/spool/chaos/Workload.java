@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.coordinator.submit.Submitter;
 import dev.spool.protocol.control.ControlRequest;
+import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Backoff;
 import dev.spool.protocol.task.Task;
@@ -44,7 +46,7 @@ final class Workload {
 
   private final Cluster cluster;
   private final Path script;
-  private final Submitter submitter;
+  private Submitter submitter;
 
   /** Submitted ids and the terminal state each must reach (done, or dead for failing tasks). */
   private final Map<String, TaskState> expected = new LinkedHashMap<>();
@@ -58,6 +60,14 @@ final class Workload {
     Files.writeString(script, SCRIPT);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     this.submitter = new Submitter(cluster.layout, cluster.files, Clock.systemUTC());
+  }
+
+  /**
+   * Submits from now on through another view of the spool (another host's mount of it) instead of
+   * the cluster's own.
+   */
+  void submitThrough(SpoolLayout layout, AtomicFiles files) {
+    submitter = new Submitter(layout, files, Clock.systemUTC());
   }
 
   /** Submits {@code n} tasks that succeed after {@code sleep}; ids {@code prefix00000...}. */
