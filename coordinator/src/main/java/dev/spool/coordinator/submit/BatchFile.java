@@ -102,7 +102,17 @@ public final class BatchFile {
     try {
       return SpoolJson.read(source, bytes, JsonNode.class).has("tasks");
     } catch (InvalidInputException e) {
-      return true; // let the envelope parse report the error
+      // Not one document: JSON lines when the first line is a complete object by itself (the
+      // lines are then parsed one by one); otherwise let the envelope parse report the error.
+      String text = new String(bytes, StandardCharsets.UTF_8).strip();
+      int end = text.indexOf('\n');
+      String first = end < 0 ? text : text.substring(0, end);
+      try {
+        SpoolJson.read(source + ":1", first.getBytes(StandardCharsets.UTF_8), JsonNode.class);
+        return false;
+      } catch (InvalidInputException notALine) {
+        return true;
+      }
     }
   }
 
