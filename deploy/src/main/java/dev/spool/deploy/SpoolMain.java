@@ -29,8 +29,23 @@ public final class SpoolMain {
     return cl;
   }
 
+  /**
+   * The command line for {@code args}: for a short command that scripts call often ({@code spool
+   * submit}) only that subcommand is built, which parses and behaves the same; everything else gets
+   * the full command line.
+   */
+  static CommandLine commandLineFor(Clock clock, String[] args) {
+    if (args.length > 0) {
+      CommandLine only = new CommandLine(new SpoolMain());
+      if (OperatorCli.addOnly(only, clock, args[0])) {
+        return only;
+      }
+    }
+    return commandLine(clock);
+  }
+
   public static void main(String[] args) {
-    System.exit(commandLine(Clock.systemUTC()).execute(args));
+    System.exit(commandLineFor(Clock.systemUTC(), args).execute(args));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

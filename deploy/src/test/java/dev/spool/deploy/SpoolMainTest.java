@@ -24,6 +24,21 @@ class SpoolMainTest {
   }
 
   @Test
+  void theShortSubmitCommandLineParsesLikeTheFullOne() {
+    String[] args = {"submit", "--", "true"};
+    CommandLine shortOne = SpoolMain.commandLineFor(Clock.systemUTC(), args);
+    assertEquals(java.util.Set.of("help", "submit"), shortOne.getSubcommands().keySet());
+    assertEquals(
+        SpoolMain.commandLine(Clock.systemUTC()).getSubcommands().get("submit").getUsageMessage(),
+        shortOne.getSubcommands().get("submit").getUsageMessage());
+    assertTrue(
+        SpoolMain.commandLineFor(Clock.systemUTC(), new String[] {"status"})
+            .getSubcommands()
+            .containsKey("worker"),
+        "other commands get the full command line");
+  }
+
+  @Test
   void everySubcommandIsRegistered() {
     var subs = SpoolMain.commandLine(Clock.systemUTC()).getSubcommands().keySet();
     for (String name :

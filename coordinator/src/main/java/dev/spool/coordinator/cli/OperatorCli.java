@@ -15,6 +15,21 @@ import picocli.CommandLine;
 public final class OperatorCli {
   private OperatorCli() {}
 
+  /**
+   * Adds only the subcommand {@code name} to {@code root}, if it is one of the few a script calls
+   * in a loop; building every subcommand's model costs more start-up time than such a command's
+   * work. {@code spool --help} and the rest use {@link #addTo}.
+   *
+   * @return false (and {@code root} unchanged) when {@code name} is not such a subcommand
+   */
+  public static boolean addOnly(CommandLine root, Clock clock, String name) {
+    if ("submit".equals(name)) {
+      root.addSubcommand(new SubmitCommand(clock));
+      return true;
+    }
+    return false;
+  }
+
   /** Adds every operator subcommand to {@code root}. */
   public static CommandLine addTo(CommandLine root, Clock clock) {
     root.addSubcommand(new InitCommand(clock));

@@ -23,11 +23,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,7 +89,13 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--not-before", paramLabel = "TIME|+DURATION")
   String notBefore;
 
-  @Option(names = "--key", paramLabel = "IDEMPOTENCY_KEY")
+  @Option(
+      names = "--key",
+      paramLabel = "IDEMPOTENCY_KEY",
+      description =
+          "Idempotency key. With --file: the batch's key; each task without its own key gets"
+              + " KEY/ID (or KEY/#INDEX for a generated id), so rerunning the batch after a crash"
+              + " creates only the missing tasks.")
   String key;
 
   @Option(names = "--label", paramLabel = "K=V")
@@ -149,17 +158,7 @@ final class SubmitCommand implements Callable<Integer> {
     List<Task> tasks;
     try {
       if (file != null) {
-        Predicate<String> inSpool = SpoolTaskIds.existsIn(layout);
-        tasks =
-            BatchFile.parse(
-                    file.toString(), Files.readAllBytes(file), ids::next, clock.instant(), inSpool)
-                .tasks();
-        for (Task t : tasks) {
-          if (inSpool.test(t.id())) {
-            throw new InvalidInputException(
-                file + ": task " + t.id(), "id", "is already used by a task in the spool");
-          }
-        }
+        return submitBatch(layout, submitter, ids);
       } else if (!fanout.isEmpty()) {
         tasks = fanout(ids);
         for (Task t : tasks) {
@@ -187,6 +186,55 @@ final class SubmitCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder();
     for (Task t : tasks) {
       SubmitResult r = submitter.submit(t);
+      out.append(r.id()).append('\n');
+    }
+    spec.commandLine().getOut().print(out);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /**
+   * Submits a batch file through {@link Submitter#submitAll}. With {@code --key K} every task
+   * without its own idempotency key gets {@code K/ID} (explicit id) or {@code K/#INDEX} (generated
+   * id), so rerunning the same file with the same key after a crash creates only what is missing.
+   */
+  private int submitBatch(SpoolLayout layout, Submitter submitter, TaskIds ids) throws IOException {
+    Set<String> generated = new HashSet<>();
+    Supplier<String> next =
+        () -> {
+          String g = ids.next();
+          generated.add(g);
+          return g;
+        };
+    Predicate<String> inSpool = SpoolTaskIds.existsIn(layout);
+    List<Task> tasks = new ArrayList<>();
+    try {
+      List<Task> parsed =
+          BatchFile.parse(file.toString(), Files.readAllBytes(file), next, clock.instant(), inSpool)
+              .tasks();
+      for (int i = 0; i < parsed.size(); i++) {
+        Task t = parsed.get(i);
+        boolean gen = generated.contains(t.id());
+        if (key != null && t.idempotencyKey() == null) {
+          t = t.toBuilder().idempotencyKey(key + "/" + (gen ? "#" + i : t.id())).build();
+        }
+        if (!gen && !submitter.idIsFree(t, inSpool)) {
+          throw new InvalidInputException(
+              file + ": task " + t.id(), "id", "is already used by a task in the spool");
+        }
+        tasks.add(t);
+      }
+    } catch (InvalidInputException e) {
+      spec.commandLine().getErr().println("spool submit: " + e.getMessage());
+      return 2;
+    } catch (FieldException e) {
+      spec.commandLine()
+          .getErr()
+          .println("spool submit: --key gives field '" + e.field() + "': " + e.reason());
+      return 2;
+    }
+    StringBuilder out = new StringBuilder();
+    for (SubmitResult r : submitter.submitAll(tasks, inSpool)) {
       out.append(r.id()).append('\n');
     }
     spec.commandLine().getOut().print(out);

@@ -7,6 +7,7 @@ import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -43,6 +44,25 @@ public final class IdempotencyKeys {
     Path record = layout.idempotencyRecord(key);
     byte[] mine = SpoolJson.write(new IdempotencyRecord(key, taskId, now));
     if (files.publishIfAbsent(record, mine)) {
+      return Optional.empty();
+    }
+    Optional<String> first = lookup(key);
+    if (first.isEmpty()) {
+      throw new IOException(
+          "idempotency record " + layout.relative(record) + " vanished after it was found");
+    }
+    return first;
+  }
+
+  /**
+   * The task a key was reserved for, without reserving it.
+   *
+   * @return empty if the key was never reserved
+   * @throws IOException if the reservation exists but cannot be read
+   */
+  public Optional<String> lookup(String key) throws IOException {
+    Path record = layout.idempotencyRecord(key);
+    if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     try {

@@ -141,6 +141,42 @@ class OperatorCliTest {
   }
 
   @Test
+  void batchOfJsonLinesIsAcceptedAndPlacedByNeeds() throws Exception {
+    run("init", spool());
+    Path f = tmp.resolve("batch.jsonl");
+    Files.writeString(
+        f,
+        "{\"id\":\"j1\",\"argv\":[\"true\"]}\n"
+            + "{\"id\":\"j2\",\"argv\":[\"true\"],\"depends_on\":[\"j1\"]}\n"
+            + "{\"argv\":[\"true\"],\"not_before\":\"2026-11-22T00:00:00Z\"}\n",
+        StandardCharsets.UTF_8);
+    CliRun r = run("submit", "--spool", spool(), "--file", f.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("j1\nj2\nt-"), r.out());
+    assertEquals(1, count(TaskState.PENDING));
+    assertEquals(1, count(TaskState.BLOCKED));
+    assertEquals(1, count(TaskState.SCHEDULED));
+  }
+
+  @Test
+  void aBatchRerunWithItsKeyCreatesNothingTwice() throws Exception {
+    run("init", spool());
+    Path f = tmp.resolve("batch.jsonl");
+    Files.writeString(
+        f, "{\"id\":\"k1\",\"argv\":[\"true\"]}\n{\"argv\":[\"true\"]}\n", StandardCharsets.UTF_8);
+    CliRun first = run("submit", "--spool", spool(), "--key", "nightly", "--file", f.toString());
+    assertEquals(0, first.exit(), first.err());
+    CliRun again = run("submit", "--spool", spool(), "--key", "nightly", "--file", f.toString());
+    assertEquals(0, again.exit(), again.err());
+    assertEquals(first.out(), again.out(), "the rerun prints the first run's ids");
+    assertEquals(2, count(TaskState.PENDING));
+    CliRun unkeyed = run("submit", "--spool", spool(), "--file", f.toString());
+    assertEquals(2, unkeyed.exit(), "without the key explicit ids in use are refused");
+    assertTrue(
+        unkeyed.err().contains("k1") && unkeyed.err().contains("already used"), unkeyed.err());
+  }
+
+  @Test
   void batchInTaskRunnerShapeIsAccepted() throws Exception {
     run("init", spool());
     Path f = tmp.resolve("runner.json");

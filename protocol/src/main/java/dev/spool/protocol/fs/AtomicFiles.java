@@ -82,7 +82,16 @@ public final class AtomicFiles {
     }
   }
 
-  private Path stage(Path target, byte[] data) throws IOException {
+  /**
+   * Step 1 and 2 of a publish on their own: writes {@code data} to a new temp file in {@code tmp/}
+   * named for {@code target} and fsyncs it (unless built without fsync). The caller renames the
+   * temp file into place and fsyncs the target's directory ({@link #syncDir}); batch writers use
+   * this to stage many files (on several threads) before renaming any. A temp file the caller never
+   * renames is debris that {@code spool fsck} removes; on failure nothing is left.
+   *
+   * @return the temp file
+   */
+  public Path stage(Path target, byte[] data) throws IOException {
     String name = target.getFileName().toString();
     Path tmp =
         tmpDir.resolve(

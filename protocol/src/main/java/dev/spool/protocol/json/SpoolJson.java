@@ -42,12 +42,20 @@ public final class SpoolJson {
   public static final int MAX_NESTING = 64;
 
   private static final ObjectMapper MAPPER = build(false);
-  private static final ObjectMapper PRETTY = build(true);
-  private static final ObjectMapper OUTPUT =
-      build(true)
-          .setDefaultPropertyInclusion(
-              JsonInclude.Value.construct(
-                  JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
+
+  // PRETTY and OUTPUT are built on first use: building a mapper is a large part of a short
+  // command's start-up (spool submit uses only MAPPER).
+  private static final class Pretty {
+    static final ObjectMapper MAPPER = build(true);
+  }
+
+  private static final class Output {
+    static final ObjectMapper MAPPER =
+        build(true)
+            .setDefaultPropertyInclusion(
+                JsonInclude.Value.construct(
+                    JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
+  }
 
   private SpoolJson() {}
 
@@ -138,7 +146,7 @@ public final class SpoolJson {
   /** Encodes indented, for files humans read and the CLI's {@code --json}. */
   public static byte[] writePretty(Object value) {
     try {
-      return PRETTY.writeValueAsBytes(value);
+      return Pretty.MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
     }
@@ -150,7 +158,7 @@ public final class SpoolJson {
    */
   public static byte[] writeOutput(Object value) {
     try {
-      return OUTPUT.writeValueAsBytes(value);
+      return Output.MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
     }
