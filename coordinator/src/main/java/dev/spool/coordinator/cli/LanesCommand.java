@@ -128,7 +128,7 @@ final class LanesCommand implements Callable<Integer> {
       m.put("used", used);
       m.put("limit", rule.requests());
       m.put("left", Math.max(0, rule.requests() - used));
-      m.put("resets_at", rule.windowEnd(now));
+      m.put("resets_at", quotas.freeAt(lane, account, rule, now));
       q.add(m);
       text.append(text.length() == 0 ? "" : " ")
           .append(rule.name())
