@@ -152,6 +152,14 @@ public final class SpoolLayout {
     return laneState(lane).resolve(segment(account, "account") + "." + segment(kind, "kind"));
   }
 
+  /**
+   * Pending tasks no live worker can run, {@code state/unroutable.json}, replaced by the active
+   * coordinator (see {@code lanes.UnroutableNote}).
+   */
+  public Path unroutableNote() {
+    return state().resolve("unroutable.json");
+  }
+
   /** The quota windows of one account, {@code state/quota/<lane>/<account>/}. */
   public Path quotaDir(String lane, String account) {
     return state()
