@@ -41,7 +41,8 @@ import java.util.Optional;
  * up to d closer than W. Files older than the window plus {@link #RETAIN} (and windows that ended
  * before it) are removed by takers; a taker whose listing is more than {@link #RETAIN} stale could
  * re-take a removed number, which Spool does not defend against. Recorded instants are cached in
- * memory (the files are immutable). Thread-safe.
+ * memory (the files are immutable), and so is the highest number of each directory, advanced by
+ * probing the next names. Thread-safe.
  */
 public final class QuotaSlots {
   /** How long finished requests and windows are kept for {@code spool lanes} and audits. */
@@ -59,6 +60,16 @@ public final class QuotaSlots {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, Instant> e) {
           return size() > CACHE;
+        }
+      };
+
+  private final Map<Path, Long> highest =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Long> e) {
+          return size() > 1024;
         }
       };
 
@@ -147,7 +158,7 @@ public final class QuotaSlots {
     if (rule.window() == null) {
       return count(dir);
     }
-    return recent(dir, rule, now).size();
+    return recent(dir, rule, now).used();
   }
 
   /**
@@ -160,11 +171,13 @@ public final class QuotaSlots {
     if (rule.window() == null) {
       return count(dir) >= rule.requests() ? rule.windowEnd(now) : now;
     }
-    List<Instant> in = recent(dir, rule, now);
-    if (in.size() < rule.requests()) {
+    Recent r = recent(dir, rule, now);
+    if (r.used() < rule.requests()) {
       return now;
     }
-    Instant end = in.get(rule.requests() - 1).plus(rule.window());
+    Optional<Instant> oldest =
+        instant(dir.resolve(Long.toString(r.highest() - rule.requests() + 1)));
+    Instant end = oldest.orElse(now).plus(rule.window());
     return end.isAfter(now) ? end : now;
   }
 
@@ -174,19 +187,32 @@ public final class QuotaSlots {
     return layout.quotaDir(lane, account).resolve(rule.name() + "~" + id);
   }
 
-  /** Instants of the requests in {@code (now - window, now]}, newest first (plus future ones). */
-  private List<Instant> recent(Path dir, QuotaRule rule, Instant now) throws IOException {
-    List<Instant> out = new ArrayList<>();
+  /** The highest request number and how many of the last N fall in {@code (now - W, now]}. */
+  private record Recent(long highest, int used) {}
+
+  /**
+   * Counts by binary search over the last N numbers: instants never decrease with the number, so
+   * the requests in the window are a suffix; O(log N) reads (cached), whatever N is. A number
+   * missing among them (removed by hand) counts as old.
+   */
+  private Recent recent(Path dir, QuotaRule rule, Instant now) throws IOException {
     Instant from = now.minus(rule.window());
-    long k = highest(dir);
-    for (long j = k; j >= 1 && j > k - rule.requests() - RACE_LIMIT; j--) {
-      Optional<Instant> at = instant(dir.resolve(Long.toString(j)));
-      if (at.isPresent() && !at.get().isAfter(from)) {
-        break; // instants never decrease with the number: all older ones are out too
+    long hi = highest(dir);
+    long lo = Math.max(1, hi - rule.requests() + 1);
+    long first = hi + 1;
+    long a = lo;
+    long b = hi;
+    while (a <= b) {
+      long mid = (a + b) >>> 1;
+      Optional<Instant> at = instant(dir.resolve(Long.toString(mid)));
+      if (at.isPresent() && at.get().isAfter(from)) {
+        first = mid;
+        b = mid - 1;
+      } else {
+        a = mid + 1;
       }
-      at.ifPresent(out::add);
     }
-    return out;
+    return new Recent(hi, (int) (hi - first + 1));
   }
 
   private static byte[] body(String holder, Instant at) {
@@ -225,7 +251,32 @@ public final class QuotaSlots {
     }
   }
 
-  private static long highest(Path dir) throws IOException {
+  /**
+   * The highest request number in {@code dir}. Numbers are contiguous up to the highest (only the
+   * oldest are ever removed), so after one listing a remembered hint is advanced by probing the
+   * next names: one lookup per call while nothing changed, instead of a listing of up to N names.
+   */
+  private long highest(Path dir) throws IOException {
+    Long hint;
+    synchronized (highest) {
+      hint = highest.get(dir);
+    }
+    long k;
+    if (hint == null || (hint > 0 && !Files.exists(dir.resolve(Long.toString(hint))))) {
+      k = list(dir); // first look, or the directory was removed or reset by hand
+    } else {
+      k = hint;
+    }
+    while (Files.exists(dir.resolve(Long.toString(k + 1)))) {
+      k++;
+    }
+    synchronized (highest) {
+      highest.put(dir, k);
+    }
+    return k;
+  }
+
+  private static long list(Path dir) throws IOException {
     long max = 0;
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {

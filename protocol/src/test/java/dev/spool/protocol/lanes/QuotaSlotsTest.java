@@ -85,6 +85,25 @@ class QuotaSlotsTest {
   }
 
   @Test
+  void usedCountsOnlyTheRequestsInsideTheWindowEndingNow() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("day", 300, Duration.ofSeconds(100), null);
+    for (int i = 0; i < 250; i++) {
+      assertTrue(q.tryTake("lane", "a", List.of(rule), T0.plusSeconds(i), "t" + i).isPresent());
+    }
+    assertEquals(100, q.used("lane", "a", rule, T0.plusSeconds(249)));
+    assertEquals(50, q.used("lane", "a", rule, T0.plusSeconds(299)));
+    assertEquals(0, q.used("lane", "a", rule, T0.plusSeconds(349)));
+    QuotaSlots fresh = slots2();
+    assertEquals(100, fresh.used("lane", "a", rule, T0.plusSeconds(249)), "another process");
+  }
+
+  private QuotaSlots slots2() throws Exception {
+    SpoolLayout layout = SpoolLayout.open(dir.resolve("spool"));
+    return new QuotaSlots(layout, new AtomicFiles(FileOps.real(), layout.tmp(), false));
+  }
+
+  @Test
   void aTakerNeverRecordsAnInstantBeforeTheRequestItFollows() throws Exception {
     QuotaSlots q = slots();
     QuotaRule rule = new QuotaRule("burst", 2, Duration.ofSeconds(10), null);
