@@ -111,6 +111,48 @@ class StructuredOutputTest {
   }
 
   @Test
+  void spoolSubmitPutsTheSchemaFileIntoTheTask() throws Exception {
+    java.nio.file.Path schema = dir.resolve("verdict.json");
+    Files.writeString(schema, VERDICT);
+    picocli.CommandLine cl = dev.spool.deploy.SpoolMain.commandLine(java.time.Clock.systemUTC());
+    cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+    String root = "--spool=" + fleet.layout.root();
+    assertEquals(
+        0,
+        cl.execute(
+            "submit",
+            root,
+            "--id",
+            "cli",
+            "--type",
+            "judge",
+            "--prompt",
+            "bad",
+            "--schema",
+            schema.toString(),
+            "--max-retries",
+            "0"));
+    Await.until(WAIT, "cli dead", () -> fleet.in(TaskState.DEAD, "cli"));
+    assertTrue(fleet.result("cli", 1).orElseThrow().message().contains("$.verdict"));
+    Files.writeString(schema, "[1, 2]");
+    cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+    assertEquals(
+        2,
+        cl.execute(
+            "submit",
+            root,
+            "--id",
+            "cli2",
+            "--type",
+            "judge",
+            "--prompt",
+            "x",
+            "--schema",
+            schema.toString()),
+        "a schema that is not an object is refused at submit");
+  }
+
+  @Test
   void aCliWithoutSchemaSupportIsStillCheckedAndProseFails() throws Exception {
     fleet.submit(judged("prose", "plain", "good work", 0));
     Await.until(WAIT, "prose dead", () -> fleet.in(TaskState.DEAD, "prose"));
