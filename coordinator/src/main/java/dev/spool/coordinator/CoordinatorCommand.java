@@ -73,6 +73,15 @@ public final class CoordinatorCommand implements Callable<Integer> {
   Duration timeoutGrace;
 
   @Option(
+      names = "--unroutable-after",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "A pending task no live worker has a lane (or type) for goes to dead/ (no_lane) after"
+              + " this long; 0s never (default 10m).")
+  Duration unroutableAfter;
+
+  @Option(
       names = "--hooks",
       description = "A hooks file (JSON: {\"hooks\": [{\"on\": \"task_dead\", \"argv\": [...]}]}).")
   Path hooks;
@@ -137,7 +146,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         new LeaseConfig(owner, host, pid, leaseTimeout, renew, pause),
         timeoutGrace,
         hooks == null ? List.of() : HooksFile.read(hooks).hooks(),
-        null);
+        null,
+        unroutableAfter);
   }
 
   private static String host() {

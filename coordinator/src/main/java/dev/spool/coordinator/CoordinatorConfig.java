@@ -18,6 +18,9 @@ import java.util.function.DoubleSupplier;
  *     the coordinator requests a cancel (default 60 s)
  * @param hooks commands run on events (task dead or cancelled, worker dead); may be empty
  * @param jitter random numbers in [0, 1) for backoff jitter (tests pass a constant)
+ * @param unroutableAfter how long a pending task may wait while live workers exist but none
+ *     advertises a lane (or type) that can run it, before it goes to dead/ with reason {@code
+ *     no_lane} (default 10 min; zero never)
  */
 public record CoordinatorConfig(
     Duration interval,
@@ -25,11 +28,13 @@ public record CoordinatorConfig(
     LeaseConfig lease,
     Duration timeoutGrace,
     List<HookConfig> hooks,
-    DoubleSupplier jitter) {
+    DoubleSupplier jitter,
+    Duration unroutableAfter) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(15);
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_UNROUTABLE_AFTER = Duration.ofMinutes(10);
 
   public CoordinatorConfig {
     Objects.requireNonNull(interval, "interval");
@@ -38,9 +43,30 @@ public record CoordinatorConfig(
     timeoutGrace = timeoutGrace == null ? DEFAULT_TIMEOUT_GRACE : timeoutGrace;
     hooks = hooks == null ? List.of() : List.copyOf(hooks);
     jitter = jitter == null ? () -> ThreadLocalRandom.current().nextDouble() : jitter;
+    unroutableAfter = unroutableAfter == null ? DEFAULT_UNROUTABLE_AFTER : unroutableAfter;
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
+    if (unroutableAfter.isNegative()) {
+      throw new IllegalArgumentException(
+          "unroutable_after must not be negative: " + unroutableAfter);
+    }
+  }
+
+  /** The settings with the default {@code unroutable_after}. */
+  public CoordinatorConfig(
+      Duration interval,
+      Duration deadAfter,
+      LeaseConfig lease,
+      Duration timeoutGrace,
+      List<HookConfig> hooks,
+      DoubleSupplier jitter) {
+    this(interval, deadAfter, lease, timeoutGrace, hooks, jitter, null);
+  }
+
+  /** These settings with another {@code unroutable_after}. */
+  public CoordinatorConfig withUnroutableAfter(Duration after) {
+    return new CoordinatorConfig(interval, deadAfter, lease, timeoutGrace, hooks, jitter, after);
   }
 
   /** Defaults for a coordinator named {@code owner} on this host and process. */

@@ -12,15 +12,17 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
  * Fires the {@code lane_quota_low} hooks when an account has used {@link #THRESHOLD} of a quota
- * window: once per account, rule and window. Looks every {@link #EVERY}, and only when some hook
- * listens; each look lists one window directory per account and rule (at most its limit of slots).
- * Not thread-safe (the pass thread).
+ * quota: once each time the account's use of the rule rises to the threshold (a sliding quota is
+ * reported again only after its use fell below it; a monthly one once per month). Looks every
+ * {@link #EVERY}, and only when some hook listens; each look lists one directory per account and
+ * rule. Not thread-safe (the pass thread).
  */
 final class QuotaWatch {
   static final double THRESHOLD = 0.8;
@@ -32,8 +34,8 @@ final class QuotaWatch {
   private final Clock clock;
   private final LongSupplier ticker;
 
-  /** Windows already reported, with when they end (forgotten after that). */
-  private final Map<String, Instant> reported = new HashMap<>();
+  /** Account rules (and months) reported and still at or above the threshold. */
+  private final Set<String> reported = new HashSet<>();
 
   private long last;
   private boolean looked;
@@ -58,15 +60,21 @@ final class QuotaWatch {
     looked = true;
     last = now;
     Instant at = clock.instant();
-    reported.values().removeIf(end -> !end.isAfter(at));
     for (AccountEntry a : states.accounts()) {
       for (QuotaRule rule : a.quotas()) {
         int used = slots.used(a.lane(), a.account(), rule, at);
+        String key =
+            a.lane()
+                + "/"
+                + a.account()
+                + "/"
+                + rule.name()
+                + (rule.window() == null ? "/" + rule.windowId(at) : "");
         if (used < Math.ceil(THRESHOLD * rule.requests())) {
+          reported.remove(key);
           continue;
         }
-        String key = a.lane() + "/" + a.account() + "/" + rule.name() + "/" + rule.windowId(at);
-        if (reported.putIfAbsent(key, rule.windowEnd(at)) == null) {
+        if (reported.add(key)) {
           hooks.fire(
               new HookEvent(
                   HookEvent.LANE_QUOTA_LOW,
@@ -84,8 +92,8 @@ final class QuotaWatch {
                       + rule.requests()
                       + " requests of its "
                       + rule.name()
-                      + " quota; the window ends at "
-                      + rule.windowEnd(at),
+                      + " quota; the next request may start at "
+                      + slots.freeAt(a.lane(), a.account(), rule, at),
                   Map.of("lane", a.lane(), "account", a.account())));
         }
       }

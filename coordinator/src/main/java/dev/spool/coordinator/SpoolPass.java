@@ -13,6 +13,7 @@ import dev.spool.coordinator.recovery.ClaimRecovery;
 import dev.spool.coordinator.recovery.TimeoutBackstop;
 import dev.spool.coordinator.retry.FailedTasks;
 import dev.spool.coordinator.retry.LaneRetry;
+import dev.spool.coordinator.retry.UnroutableTasks;
 import dev.spool.coordinator.retry.WaitingTasks;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.fs.AtomicFiles;
@@ -27,8 +28,10 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,6 +93,8 @@ final class SpoolPass {
   private final WaitingTasks waiting;
   private final BlockedTasks blocked;
   private final CancelRequests cancels;
+  private final UnroutableTasks unroutable;
+  private Map<String, Heartbeat> lastHeartbeats = Map.of();
   private final Set<WorkerKey> reportedDead = new HashSet<>();
   private final Set<String> invalidHeartbeats = new HashSet<>();
   private final LongSupplier ticker;
@@ -120,6 +125,7 @@ final class SpoolPass {
     this.waiting = new WaitingTasks(tasks);
     this.blocked = new BlockedTasks(tasks);
     this.cancels = new CancelRequests(layout);
+    this.unroutable = new UnroutableTasks(tasks, files, config.unroutableAfter(), clocks.nanos());
   }
 
   void run(DecisionLog decisions) throws IOException {
@@ -141,7 +147,15 @@ final class SpoolPass {
     each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
     waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING), scanned);
     each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
-    each(decisions, snap, TaskState.PENDING, n -> waiting.decide(n, now));
+    boolean pendingListed = scanned.contains(TaskState.PENDING);
+    if (pendingListed) {
+      unroutable.observe(live(dead));
+      unroutable.retain(snap.all(TaskState.PENDING));
+    }
+    each(decisions, snap, TaskState.PENDING, n -> pendingDecision(n, now));
+    if (pendingListed) {
+      unroutable.publishNote(now);
+    }
     if (scanned.contains(TaskState.BLOCKED)) {
       blocked.retain(snap.all(TaskState.BLOCKED));
       each(decisions, snap, TaskState.BLOCKED, n -> blocked.decide(n, now));
@@ -172,6 +186,22 @@ final class SpoolPass {
   static final Duration MAX_SLOW_SCAN_PAUSE = Duration.ofMinutes(1);
 
   static final int SLOW_SCAN_COST_FACTOR = 10;
+
+  private Optional<Decision> pendingDecision(TaskName n, Instant now) throws IOException {
+    Optional<Decision> d = waiting.decide(n, now);
+    return d.isPresent() ? d : unroutable.decide(n);
+  }
+
+  /** Heartbeats of runs that are neither dead nor stopped. */
+  private List<Heartbeat> live(Set<WorkerKey> dead) {
+    List<Heartbeat> out = new ArrayList<>();
+    for (Heartbeat hb : lastHeartbeats.values()) {
+      if (!hb.stopped() && !dead.contains(new WorkerKey(hb.workerId(), hb.incarnation()))) {
+        out.add(hb);
+      }
+    }
+    return out;
+  }
 
   private void each(DecisionLog decisions, PassListing snap, TaskState state, Step step)
       throws IOException {
@@ -245,6 +275,7 @@ final class SpoolPass {
       owners.add(new WorkerKey(c.worker(), c.incarnation()));
     }
     Map<String, Heartbeat> heartbeats = heartbeats();
+    lastHeartbeats = heartbeats;
     Set<WorkerKey> dead = liveness.observe(heartbeats, owners);
     finishes.observe(heartbeats);
     finishes.maybeWrite();

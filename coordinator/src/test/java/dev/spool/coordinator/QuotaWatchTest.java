@@ -31,7 +31,7 @@ class QuotaWatchTest {
   @TempDir Path dir;
 
   @Test
-  void firesOncePerWindowWhenAnAccountReachesEightyPercent() throws Exception {
+  void firesOnceWhileAnAccountStaysAtEightyPercent() throws Exception {
     SpoolLayout layout = SpoolLayout.create(dir.resolve("s"), Instant.now());
     AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), false);
     Instant now = Instant.parse("2026-11-21T12:00:05Z");
@@ -64,7 +64,7 @@ class QuotaWatchTest {
     Await.until(Duration.ofSeconds(10), "the hook ran", () -> read(out).contains("used 4 of 5"));
     hooks.close();
     assertEquals(
-        1, read(out).split("lane_quota_low", -1).length - 1, "once per window: " + read(out));
+        1, read(out).split("lane_quota_low", -1).length - 1, "once while at 80 %: " + read(out));
   }
 
   private static String read(Path p) {

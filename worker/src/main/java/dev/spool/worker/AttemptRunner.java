@@ -1,5 +1,6 @@
 package dev.spool.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.Outcome;
@@ -14,6 +15,7 @@ import dev.spool.worker.exec.LaunchSpec;
 import dev.spool.worker.exec.ProcessRun;
 import dev.spool.worker.exec.RunResult;
 import dev.spool.worker.exec.TaskEnvironment;
+import dev.spool.worker.lane.AnswerSchema;
 import dev.spool.worker.lane.Lane;
 import dev.spool.worker.lane.LaneAttempts;
 import dev.spool.worker.lane.LaneChoice;
@@ -72,7 +74,7 @@ final class AttemptRunner {
     try {
       result = execute(running, task, lane);
       if (lane != null) {
-        finished = laneFinish(lane, claim, result);
+        finished = laneFinish(lane, claim, result, AnswerSchema.of(task).orElse(null));
       }
     } finally {
       if (lane != null) {
@@ -89,7 +91,8 @@ final class AttemptRunner {
     }
   }
 
-  private LaneAttempts.Finished laneFinish(LaneChoice lane, TaskName.Claimed claim, RunResult r) {
+  private LaneAttempts.Finished laneFinish(
+      LaneChoice lane, TaskName.Claimed claim, RunResult r, JsonNode schema) {
     SpoolLayout layout = ctx.spool().layout();
     try {
       return lanes.finish(
@@ -99,7 +102,8 @@ final class AttemptRunner {
               layout.stdoutLog(claim.id(), claim.attempt()),
               layout.stderrLog(claim.id(), claim.attempt()),
               layout.answerLog(claim.id(), claim.attempt())),
-          "worker " + ctx.identity().workerId());
+          "worker " + ctx.identity().workerId(),
+          schema);
     } catch (IOException e) {
       log.error(
           "lane_output_unreadable task={} attempt={} consequence=the attempt is recorded without"
@@ -115,6 +119,7 @@ final class AttemptRunner {
     TaskName.Claimed claim = running.claim;
     Path scratch = null;
     Path promptFile = null;
+    Path schemaFile = null;
     try {
       Path cwd;
       if (task.cwd() != null) {
@@ -135,7 +140,17 @@ final class AttemptRunner {
         promptFile = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt() + ".prompt");
         Files.writeString(promptFile, LaneCommand.prompt(task), StandardCharsets.UTF_8);
       }
-      LaunchSpec spec = spec(task, claim, cwd, lane, promptFile);
+      Optional<JsonNode> schema = lane == null ? Optional.empty() : AnswerSchema.of(task);
+      if (schema.isPresent()) {
+        try {
+          AnswerSchema.check(schema.get());
+        } catch (IllegalArgumentException e) {
+          throw new RefusedException(e.getMessage());
+        }
+        schemaFile = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt() + ".schema.json");
+        Files.writeString(schemaFile, schema.get().toString(), StandardCharsets.UTF_8);
+      }
+      LaunchSpec spec = spec(task, claim, cwd, lane, promptFile, schemaFile);
       ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
       running.attach(run);
       log.debug(
@@ -152,6 +167,9 @@ final class AttemptRunner {
     } finally {
       if (scratch != null) {
         deleteQuietly(scratch);
+      }
+      if (schemaFile != null) {
+        deleteQuietly(schemaFile);
       }
       if (promptFile != null) {
         deleteQuietly(promptFile);
@@ -217,7 +235,12 @@ final class AttemptRunner {
   }
 
   private LaunchSpec spec(
-      Task task, TaskName.Claimed claim, Path cwd, LaneChoice lane, Path promptFile)
+      Task task,
+      TaskName.Claimed claim,
+      Path cwd,
+      LaneChoice lane,
+      Path promptFile,
+      Path schemaFile)
       throws RefusedException, IOException {
     WorkerConfig c = ctx.config();
     TypeTemplate template = task.type() == null ? null : c.types().get(task.type());
@@ -227,7 +250,8 @@ final class AttemptRunner {
     try {
       if (lane != null) {
         LaneCommand cmd =
-            LaneCommand.build(lane.lane(), lane.account(), task, claim.attempt(), promptFile);
+            LaneCommand.build(
+                lane.lane(), lane.account(), task, claim.attempt(), promptFile, schemaFile);
         argv = cmd.argv();
         stdin = cmd.stdin();
         accountEnv = cmd.env();
@@ -359,7 +383,7 @@ final class AttemptRunner {
         lane != null ? lane.lane().name() : task.lane(),
         lane != null ? lane.account().name() : null,
         f != null ? f.sessionId() : null,
-        r.message());
+        f != null && f.message() != null ? f.message() : r.message());
   }
 
   private static void deleteQuietly(Path dir) {

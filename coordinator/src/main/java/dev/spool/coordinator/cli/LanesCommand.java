@@ -3,6 +3,7 @@ package dev.spool.coordinator.cli;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.lanes.AccountEntry;
 import dev.spool.protocol.lanes.LaneMark;
+import dev.spool.protocol.lanes.LaneObservation;
 import dev.spool.protocol.lanes.LaneStates;
 import dev.spool.protocol.lanes.QuotaRule;
 import dev.spool.protocol.lanes.QuotaSlots;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,9 +28,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code spool lanes}: every lane and account the fleet knows (registered by workers, or marked):
- * usable, cooling down until when, or disabled; attempts running on it now; quota used and left in
- * each current window; the last error. {@code --clear LANE[/ACCOUNT]} removes cooldown and disabled
- * marks (after an operator renewed the credentials).
+ * usable, cooling down until when, or disabled; attempts running on it now; quota used and left
+ * (sliding window or month); the lane's fleet-wide moving latency and each worker's circuit breaker
+ * (from {@code state/lane-workers/}); the last error. {@code --clear LANE[/ACCOUNT]} removes
+ * cooldown and disabled marks (after an operator renewed the credentials).
  */
 @Command(
     name = "lanes",
@@ -73,9 +76,15 @@ final class LanesCommand implements Callable<Integer> {
     for (String lane : states.lanes()) {
       Map<String, AccountEntry> registered = new LinkedHashMap<>();
       states.accounts(lane).forEach(a -> registered.put(a.account(), a));
+      List<LaneObservation> seen = states.observations(lane);
+      Duration latency = LaneStates.fleetLatency(seen, now).orElse(null);
+      List<Map<String, Object>> breakers = breakers(seen, now);
       for (String account : states.accountNames(lane)) {
         Map<String, Object> r = row(states, quotas, lane, account, registered.get(account), now);
         r.put("in_use", inUse.getOrDefault(lane + " " + account, 0));
+        r.put("latency_seconds", latency == null ? null : latency.toMillis() / 1000.0);
+        r.put("breakers", breakers);
+        r.put("breaker_text", breakerText(breakers));
         rows.add(r);
       }
     }
@@ -83,16 +92,25 @@ final class LanesCommand implements Callable<Integer> {
       out.println(new String(SpoolJson.writeOutput(Map.of("lanes", rows)), StandardCharsets.UTF_8));
     } else {
       out.printf(
-          "%-16s %-16s %-10s %-25s %-28s %s%n",
-          "LANE", "ACCOUNT", "STATE", "UNTIL", "QUOTA (used/limit)", "LAST ERROR");
+          "%-16s %-16s %-10s %-25s %-28s %-8s %-24s %s%n",
+          "LANE",
+          "ACCOUNT",
+          "STATE",
+          "UNTIL",
+          "QUOTA (used/limit)",
+          "LATENCY",
+          "BREAKER",
+          "LAST ERROR");
       for (Map<String, Object> r : rows) {
         out.printf(
-            "%-16s %-16s %-10s %-25s %-28s %s%n",
+            "%-16s %-16s %-10s %-25s %-28s %-8s %-24s %s%n",
             r.get("lane"),
             r.get("account"),
             r.get("state"),
             r.get("until") == null ? "-" : r.get("until"),
             r.get("quota_text"),
+            r.get("latency_seconds") == null ? "-" : r.get("latency_seconds") + "s",
+            r.get("breaker_text"),
             r.get("last_error") == null ? "-" : r.get("last_error"));
       }
     }
@@ -128,7 +146,7 @@ final class LanesCommand implements Callable<Integer> {
       m.put("used", used);
       m.put("limit", rule.requests());
       m.put("left", Math.max(0, rule.requests() - used));
-      m.put("resets_at", rule.windowEnd(now));
+      m.put("resets_at", quotas.freeAt(lane, account, rule, now));
       q.add(m);
       text.append(text.length() == 0 ? "" : " ")
           .append(rule.name())
@@ -141,6 +159,35 @@ final class LanesCommand implements Callable<Integer> {
     r.put("quota_text", text.length() == 0 ? "-" : text.toString());
     r.put("registered_by", entry == null ? null : entry.worker());
     return r;
+  }
+
+  /** Each worker's breaker of a lane as of {@code now} (open past its cool-off = half open). */
+  private static List<Map<String, Object>> breakers(List<LaneObservation> seen, Instant now) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (LaneObservation o : seen) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("worker", o.worker());
+      m.put("state", o.breakerAt(now));
+      m.put("failures_in_a_row", o.failuresInARow());
+      m.put("open_until", "open".equals(o.breakerAt(now)) ? o.openUntil() : null);
+      m.put("at", o.at());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** "closed", or the workers whose breaker is not closed: "open w1, half_open w2". */
+  private static String breakerText(List<Map<String, Object>> breakers) {
+    StringBuilder b = new StringBuilder();
+    for (Map<String, Object> m : breakers) {
+      if (!"closed".equals(m.get("state"))) {
+        b.append(b.length() == 0 ? "" : ", ")
+            .append(m.get("state"))
+            .append(' ')
+            .append(m.get("worker"));
+      }
+    }
+    return b.length() == 0 ? "closed" : b.toString();
   }
 
   /** Running attempts per "LANE ACCOUNT", from claimed/ and each attempt's lane log. */

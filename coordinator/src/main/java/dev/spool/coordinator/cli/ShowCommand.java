@@ -60,6 +60,9 @@ final class ShowCommand implements Callable<Integer> {
     if (v.end() != null) {
       m.put("end", v.end());
     }
+    if (v.name().state() == dev.spool.protocol.spool.TaskState.PENDING) {
+      UnroutableNotes.of(layout, v.task().id()).ifPresent(u -> m.put("unroutable", u));
+    }
     return m;
   }
 
@@ -112,6 +115,17 @@ final class ShowCommand implements Callable<Integer> {
       if (!tail.isEmpty()) {
         out.println("  stdout: " + tail.strip().replace("\n", "\n          "));
       }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> unroutable = (Map<String, Object>) json.get("unroutable");
+    if (unroutable != null) {
+      out.println(
+          "waiting: no live worker offers "
+              + unroutable.get("needs")
+              + " (since "
+              + unroutable.get("since")
+              + "); goes to dead/ (no_lane) at "
+              + unroutable.get("dead_at"));
     }
     if (v.end() != null) {
       out.println(

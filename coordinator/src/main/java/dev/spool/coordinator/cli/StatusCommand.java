@@ -3,6 +3,7 @@ package dev.spool.coordinator.cli;
 import dev.spool.coordinator.view.SpoolSnapshot;
 import dev.spool.coordinator.view.WorkerView;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.lanes.UnroutableNote;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,12 +73,34 @@ final class StatusCommand implements Callable<Integer> {
   private void print(SpoolLayout layout) throws java.io.IOException {
     SpoolSnapshot snap = SpoolSnapshot.read(layout);
     PrintWriter out = spec.commandLine().getOut();
+    Optional<UnroutableNote> unroutable = UnroutableNotes.read(layout);
     if (options.json) {
-      out.println(new String(SpoolJson.writeOutput(toJson(snap)), StandardCharsets.UTF_8));
+      Map<String, Object> json = toJson(snap);
+      unroutable.ifPresent(u -> json.put("unroutable", unroutableJson(u)));
+      out.println(new String(SpoolJson.writeOutput(json), StandardCharsets.UTF_8));
     } else {
       printTable(out, snap);
+      unroutable.ifPresent(u -> printUnroutable(out, u));
     }
     out.flush();
+  }
+
+  private static Map<String, Object> unroutableJson(UnroutableNote u) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("total", u.total());
+    m.put("unroutable_after_seconds", u.unroutableAfter().toSeconds());
+    m.put("tasks", u.tasks());
+    m.put("as_of", u.at());
+    return m;
+  }
+
+  private static void printUnroutable(PrintWriter out, UnroutableNote u) {
+    out.printf(
+        "unroutable: %d pending task(s) no live worker can run (dead/ no_lane after %d s):%n",
+        u.total(), u.unroutableAfter().toSeconds());
+    for (UnroutableNote.Task t : u.tasks().subList(0, Math.min(10, u.tasks().size()))) {
+      out.printf("  %-24s needs %s; dead at %s%n", t.id(), t.needs(), t.deadAt());
+    }
   }
 
   Map<String, Object> toJson(SpoolSnapshot snap) {

@@ -8,6 +8,7 @@ import dev.spool.coordinator.submit.TaskIds;
 import dev.spool.coordinator.view.TaskView;
 import dev.spool.protocol.FieldException;
 import dev.spool.protocol.InvalidInputException;
+import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.task.Dependency;
@@ -118,6 +119,13 @@ final class SubmitCommand implements Callable<Integer> {
       paramLabel = "TEXT",
       description = "The prompt of an AI-CLI task (input.prompt).")
   String prompt;
+
+  @Option(
+      names = "--schema",
+      paramLabel = "FILE",
+      description =
+          "A JSON Schema the answer of an AI-CLI task must match (input.schema; PROTOCOL.md 18.8).")
+  Path schema;
 
   @Option(
       names = "--continue",
@@ -287,9 +295,12 @@ final class SubmitCommand implements Callable<Integer> {
     if (stdin != null) {
       b.stdin(readStdin(stdin));
     }
-    if (prompt != null || session != null) {
+    if (prompt != null || session != null || schema != null) {
       com.fasterxml.jackson.databind.node.ObjectNode input =
           com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      if (schema != null) {
+        input.set("schema", readSchema(schema));
+      }
       if (prompt != null) {
         input.put("prompt", prompt);
       }
@@ -329,6 +340,23 @@ final class SubmitCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--not-before: '" + text + "' is neither an ISO-8601 instant nor +DURATION");
+    }
+  }
+
+  /** The schema file as a JSON object, through the strict codec (size, depth, duplicates). */
+  private com.fasterxml.jackson.databind.JsonNode readSchema(Path file) throws IOException {
+    try {
+      byte[] b = dev.spool.protocol.fs.SafeFiles.readBounded(file, SpoolJson.MAX_DOCUMENT_BYTES);
+      com.fasterxml.jackson.databind.JsonNode n =
+          SpoolJson.read(file.toString(), b, com.fasterxml.jackson.databind.JsonNode.class);
+      if (!n.isObject()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--schema " + file + ": a JSON Schema must be a JSON object");
+      }
+      return n;
+    } catch (dev.spool.protocol.InvalidInputException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--schema " + file + ": " + e.getMessage());
     }
   }
 

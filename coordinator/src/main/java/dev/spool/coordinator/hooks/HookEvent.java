@@ -25,7 +25,10 @@ public record HookEvent(
   public static final String TASK_CANCELLED = "task_cancelled";
   public static final String WORKER_DEAD = "worker_dead";
 
-  /** An account used 80 % of a quota window; labels {@code lane} and {@code account}. */
+  /**
+   * An account used 80 % of a quota (sliding window or month); labels {@code lane} and {@code
+   * account}.
+   */
   public static final String LANE_QUOTA_LOW = "lane_quota_low";
 
   public HookEvent {

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs blocking file I/O for indexes {@code 0..n-1} on a few threads. Its purpose is fsync: on ext4
  * (and XFS) concurrent fsyncs share one journal commit, so N threads each forcing their own files
- * cost about one commit per round instead of one per file. Measured with {@code
- * bench/run.sh --workloads W4}. Thread-safe; each call makes and stops its own threads.
+ * cost about one commit per round instead of one per file. Measured with {@code bench/run.sh
+ * --workloads W4}. Thread-safe; each call makes and stops its own threads.
  */
 final class ParallelIo {
   /** Threads that fsync at once; beyond a few dozen the journal commit is shared anyway. */

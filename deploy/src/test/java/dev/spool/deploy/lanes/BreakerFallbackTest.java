@@ -1,6 +1,7 @@
 package dev.spool.deploy.lanes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import dev.spool.deploy.SpoolMain;
 import dev.spool.protocol.InvalidInputException;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.testing.Await;
 import java.io.IOException;
@@ -68,6 +70,66 @@ class BreakerFallbackTest {
     fleet.submit(LaneFleet.prompt("f3", "review", "x"));
     Await.until(WAIT, "f3 done", () -> fleet.in(TaskState.DONE, "f3"));
     assertEquals("steady", fleet.result("f3", 1).orElseThrow().lane(), "the breaker is open");
+
+    JsonNode flaky = lanesRow("flaky");
+    JsonNode b = flaky.get("breakers").get(0);
+    assertEquals("w1", b.get("worker").asText());
+    assertEquals("open", b.get("state").asText(), flaky.toString());
+    assertEquals(2, b.get("failures_in_a_row").asInt());
+    assertTrue(lanesText().contains("open w1"), lanesText());
+    assertEquals("closed", lanesRow("steady").get("breaker_text").asText());
+    assertTrue(lanesRow("steady").get("latency_seconds").isNumber());
+  }
+
+  @Test
+  void aWorkerScoresARemoteLaneByTheFleetsLatency() throws Exception {
+    fleet.routing(
+        "types:\n  review: [slowlane, quick]\n"
+            + "scoring: {quota: 40, latency: 30, context: 30, threshold: 80, latency_target: 0.2}\n");
+    String answer = fleet.cli("answer.sh");
+    String lanes =
+        "lanes:\n  slowlane: {argv: ["
+            + answer
+            + ", slowlane, \"1\"], answer: {json: response}}\n  quick: {argv: ["
+            + answer
+            + ", quick, \"0\"], answer: {json: response}}\n";
+    var w1 = fleet.worker("w1", lanes);
+    fleet.submit(LaneFleet.prompt("t1", "review", "x"));
+    Await.until(WAIT, "t1 done", () -> fleet.in(TaskState.DONE, "t1"));
+    assertEquals("slowlane", fleet.result("t1", 1).orElseThrow().lane(), "no latency known yet");
+    w1.close();
+    fleet.worker("w2", lanes);
+    fleet.submit(LaneFleet.prompt("t2", "review", "x"));
+    Await.until(WAIT, "t2 done", () -> fleet.in(TaskState.DONE, "t2"));
+    AttemptResult t2 = fleet.result("t2", 1).orElseThrow();
+    assertEquals("w2", t2.worker());
+    assertEquals(
+        "quick", t2.lane(), "w2 never ran slowlane but knows w1 measured about 1 s (> 0.2 s)");
+    assertTrue(lanesRow("slowlane").get("latency_seconds").asDouble() >= 1.0);
+  }
+
+  private String lanes(String... extra) {
+    CommandLine cl = SpoolMain.commandLine(Clock.systemUTC());
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    List<String> args =
+        new java.util.ArrayList<>(List.of("lanes", "--spool=" + fleet.layout.root()));
+    args.addAll(List.of(extra));
+    assertEquals(0, cl.execute(args.toArray(new String[0])));
+    return out.toString();
+  }
+
+  private String lanesText() {
+    return lanes();
+  }
+
+  private JsonNode lanesRow(String lane) throws IOException {
+    for (JsonNode row : new ObjectMapper().readTree(lanes("--json")).get("lanes")) {
+      if (row.get("lane").asText().equals(lane)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no row for lane " + lane + ": " + lanes("--json"));
   }
 
   @Test

@@ -47,7 +47,8 @@ final class LaneFleet {
           "usage-cost.sh",
           "slow-output.sh",
           "fails.sh",
-          "session.sh");
+          "session.sh",
+          "structured.sh");
 
   final Path dir;
   final Path bin;

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Two worker JVMs (the real {@code spool worker} in child processes) share one spool and the same
  * two accounts, each limited to 5 requests per window. The window is 3 s here instead of a minute
  * (quota windows are configurable: {@code quotas: [{name, requests, window}]}) so 30 tasks take
- * about 9 s. Checked from the quota slot files and the results: every attempt took exactly one slot
- * of its account, and no window of an account holds more than 5.
+ * about 9 s. Checked from the quota request files and the results: every attempt took exactly one
+ * request slot of its account, and from the recorded request instants of each account, no interval
+ * of 3 s (wherever it starts) holds more than 5.
  */
 @Timeout(120)
 class QuotaAcrossWorkersIT {
   private static final int TASKS = 30;
   private static final int PER_WINDOW = 5;
+  private static final Duration WINDOW = Duration.ofSeconds(3);
 
   @TempDir Path dir;
   private LaneFleet fleet;
@@ -122,29 +126,38 @@ class QuotaAcrossWorkersIT {
     assertEquals(Set.of("acc1", "acc2"), attemptsByAccount.keySet());
     assertEquals(Set.of("jvm1", "jvm2"), workers, "both JVMs ran tasks");
 
-    int windows = 0;
     for (String account : List.of("acc1", "acc2")) {
       Set<String> holders = new HashSet<>();
-      List<Path> dirs;
-      try (Stream<Path> s = Files.list(fleet.layout.quotaDir("quick", account))) {
-        dirs = s.toList();
+      List<Instant> times = new ArrayList<>();
+      Path requests = fleet.layout.quotaDir("quick", account).resolve("burst~3s");
+      List<Path> slots;
+      try (Stream<Path> s = Files.list(requests)) {
+        slots = s.toList();
       }
-      for (Path window : dirs) {
-        List<Path> slots;
-        try (Stream<Path> s = Files.list(window)) {
-          slots = s.toList();
-        }
-        assertTrue(slots.size() <= PER_WINDOW, window + " holds " + slots.size());
-        for (Path slot : slots) {
-          String holder = Files.readString(slot).split(" ")[0];
-          String attempt = holder.substring(0, holder.indexOf('~', holder.indexOf('~') + 1));
-          assertTrue(holders.add(attempt), "one slot per attempt: " + holder);
-        }
-        windows++;
+      for (Path slot : slots) {
+        String[] line = Files.readString(slot).strip().split(" ");
+        String attempt = line[0].substring(0, line[0].indexOf('~', line[0].indexOf('~') + 1));
+        assertTrue(holders.add(attempt), "one slot per attempt: " + line[0]);
+        times.add(Instant.parse(line[line.length - 1]));
       }
       assertEquals(
           attemptsByAccount.get(account), holders, account + ": every attempt took a slot");
+      Collections.sort(times);
+      // Any 3-second interval holds at most 5 requests <=> any 6 requests span at least 3 s.
+      for (int i = 0; i + PER_WINDOW < times.size(); i++) {
+        Duration span = Duration.between(times.get(i), times.get(i + PER_WINDOW));
+        assertTrue(
+            span.compareTo(WINDOW) >= 0,
+            account
+                + ": requests "
+                + i
+                + ".."
+                + (i + PER_WINDOW)
+                + " within "
+                + span
+                + ": "
+                + times);
+      }
     }
-    assertTrue(windows >= 6, "10 requests per 3 s window: 30 tasks need 3 windows per account");
   }
 }

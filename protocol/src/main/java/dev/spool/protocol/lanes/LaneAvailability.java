@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * When a lane of the fleet can next take a task, judged from the spool alone (registered accounts,
- * cooldowns, disabled marks, full quota windows). Used by the coordinator to requeue a task that a
- * lane could not serve, and by {@code spool lanes}. Thread-safe.
+ * cooldowns, disabled marks, full quotas). Used by the coordinator to requeue a task that a lane
+ * could not serve, and by {@code spool lanes}. Thread-safe.
  */
 public final class LaneAvailability {
   private final LaneStates states;
@@ -62,10 +62,8 @@ public final class LaneAvailability {
       at = c.get().until();
     }
     for (QuotaRule r : a.quotas()) {
-      if (quotas.used(a.lane(), a.account(), r, at) >= r.requests()) {
-        Instant end = r.windowEnd(at);
-        at = end.isAfter(at) ? end : at;
-      }
+      Instant free = quotas.freeAt(a.lane(), a.account(), r, at);
+      at = free.isAfter(at) ? free : at;
     }
     return Optional.of(at);
   }

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +156,63 @@ public final class LaneStates {
     }
     out.sort(null);
     return out;
+  }
+
+  /** Observations older than this are left out of the fleet's view (a worker long gone). */
+  public static final Duration OBSERVATION_MAX_AGE = Duration.ofHours(1);
+
+  /** Records this worker's view of a lane (only this worker writes its file). */
+  public void observe(LaneObservation o) throws IOException {
+    Path p = layout.laneObservation(o.lane(), o.worker());
+    Files.createDirectories(p.getParent());
+    files.replace(p, SpoolJson.writePretty(o));
+  }
+
+  /** Every worker's observation of a lane, sorted by worker; unreadable files are left out. */
+  public List<LaneObservation> observations(String lane) throws IOException {
+    List<LaneObservation> out = new ArrayList<>();
+    Path dir = layout.laneObservations(lane);
+    List<Path> paths = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.json")) {
+      s.forEach(paths::add);
+    } catch (NoSuchFileException e) {
+      return out;
+    }
+    paths.sort(null);
+    for (Path p : paths) {
+      if (p.getFileName().toString().startsWith(".")) {
+        continue;
+      }
+      try {
+        read(p, LaneObservation.class).ifPresent(out::add);
+      } catch (IOException e) {
+        continue; // a damaged observation only loses one worker's latency sample
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The fleet's moving average latency of a lane: the mean of the workers' averages written within
+   * {@link #OBSERVATION_MAX_AGE} of {@code now}, each weighted by its samples (at most 20, so a
+   * long-lived worker does not outweigh recent ones forever); empty before any.
+   */
+  public static Optional<Duration> fleetLatency(List<LaneObservation> observations, Instant now) {
+    double sum = 0;
+    double weight = 0;
+    for (LaneObservation o : observations) {
+      if (o.latency() == null
+          || o.samples() == 0
+          || o.at().isBefore(now.minus(OBSERVATION_MAX_AGE))) {
+        continue;
+      }
+      double w = Math.min(o.samples(), 20);
+      sum += o.latency().toMillis() * w;
+      weight += w;
+    }
+    return weight == 0
+        ? Optional.empty()
+        : Optional.of(Duration.ofMillis(Math.round(sum / weight)));
   }
 
   private <T> Optional<T> read(Path p, Class<T> type) throws IOException {

@@ -8,11 +8,13 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 /**
- * A request quota of one account: at most {@code requests} attempts started in each window. A
- * window is either fixed-length and aligned on the epoch ({@code window}, e.g. 60 s for a
- * per-minute quota; the length is configurable so tests use a few seconds), or a calendar month in
- * UTC that starts on {@code reset_day} (1 to 28). Windows are named so that their directories sort
- * by time: {@code <seconds>s-<index>} or {@code month-<yyyy-mm-dd of its start>}.
+ * A request quota of one account: at most {@code requests} attempts started either in any interval
+ * of length {@code window} (a sliding window, e.g. 60 s for a per-minute quota; the length is
+ * configurable so tests use a few seconds), or in each calendar month in UTC that starts on {@code
+ * reset_day} (1 to 28). {@link QuotaSlots} enforces both. {@link #windowId}, {@link #windowStart}
+ * and {@link #windowEnd} name the fixed window that holds an instant: the month for monthly rules
+ * ({@code month-<yyyy-mm-dd of its start>}); for windowed rules the epoch-aligned window ({@code
+ * <seconds>s-<index>}), which sliding quotas no longer use.
  */
 public record QuotaRule(String name, Integer requests, Duration window, Integer resetDay) {
   public QuotaRule {

@@ -152,6 +152,29 @@ public final class SpoolLayout {
     return laneState(lane).resolve(segment(account, "account") + "." + segment(kind, "kind"));
   }
 
+  /**
+   * What one worker observed of one lane, {@code state/lane-workers/<lane>/<worker>.json}, replaced
+   * by that worker only (see {@code lanes.LaneObservation}).
+   *
+   * @throws IllegalArgumentException when the lane or worker id is not a valid name segment
+   */
+  public Path laneObservation(String lane, String worker) {
+    return laneObservations(lane).resolve(segment(worker, "worker") + ".json");
+  }
+
+  /** The observations of one lane by every worker, {@code state/lane-workers/<lane>/}. */
+  public Path laneObservations(String lane) {
+    return state().resolve("lane-workers").resolve(segment(lane, "lane"));
+  }
+
+  /**
+   * Pending tasks no live worker can run, {@code state/unroutable.json}, replaced by the active
+   * coordinator (see {@code lanes.UnroutableNote}).
+   */
+  public Path unroutableNote() {
+    return state().resolve("unroutable.json");
+  }
+
   /** The quota windows of one account, {@code state/quota/<lane>/<account>/}. */
   public Path quotaDir(String lane, String account) {
     return state()

@@ -13,7 +13,9 @@ public enum TerminalReason {
   MAX_LOST("max_lost"),
   FATAL("fatal"),
   CANCELLED("cancelled"),
-  EXPIRED("expired");
+  EXPIRED("expired"),
+  /** No live worker advertised a lane (or type) that could run it for {@code unroutable_after}. */
+  NO_LANE("no_lane");
 
   private final String code;
 

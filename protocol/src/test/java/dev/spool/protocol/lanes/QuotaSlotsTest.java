@@ -66,15 +66,63 @@ class QuotaSlotsTest {
   }
 
   @Test
-  void oldWindowsArePrunedAndMonthWindowsStartOnTheResetDay() throws Exception {
+  void theWindowSlidesSoNoIntervalOfItsLengthHoldsMoreThanTheLimit() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("minute", 5, Duration.ofMinutes(1), null);
+    Instant late = T0.plusSeconds(50);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(q.tryTake("lane", "a", List.of(rule), late, "t" + i).isPresent());
+    }
+    Instant nextMinute = T0.plusSeconds(61);
+    assertFalse(
+        q.tryTake("lane", "a", List.of(rule), nextMinute, "over").isPresent(),
+        "a fixed window would allow 5 more here: 10 in 11 seconds");
+    assertEquals(5, q.used("lane", "a", rule, nextMinute));
+    assertEquals(late.plusSeconds(60), q.freeAt("lane", "a", rule, nextMinute));
+    assertTrue(q.tryTake("lane", "a", List.of(rule), late.plusSeconds(60), "free").isPresent());
+    assertEquals(1, q.used("lane", "a", rule, late.plusSeconds(60)));
+    assertEquals(late.plusSeconds(60), q.freeAt("lane", "a", rule, late.plusSeconds(60)));
+  }
+
+  @Test
+  void usedCountsOnlyTheRequestsInsideTheWindowEndingNow() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("day", 300, Duration.ofSeconds(100), null);
+    for (int i = 0; i < 250; i++) {
+      assertTrue(q.tryTake("lane", "a", List.of(rule), T0.plusSeconds(i), "t" + i).isPresent());
+    }
+    assertEquals(100, q.used("lane", "a", rule, T0.plusSeconds(249)));
+    assertEquals(50, q.used("lane", "a", rule, T0.plusSeconds(299)));
+    assertEquals(0, q.used("lane", "a", rule, T0.plusSeconds(349)));
+    QuotaSlots fresh = slots2();
+    assertEquals(100, fresh.used("lane", "a", rule, T0.plusSeconds(249)), "another process");
+  }
+
+  private QuotaSlots slots2() throws Exception {
+    SpoolLayout layout = SpoolLayout.open(dir.resolve("spool"));
+    return new QuotaSlots(layout, new AtomicFiles(FileOps.real(), layout.tmp(), false));
+  }
+
+  @Test
+  void aTakerNeverRecordsAnInstantBeforeTheRequestItFollows() throws Exception {
+    QuotaSlots q = slots();
+    QuotaRule rule = new QuotaRule("burst", 2, Duration.ofSeconds(10), null);
+    assertTrue(q.tryTake("lane", "a", List.of(rule), T0.plusSeconds(5), "ahead").isPresent());
+    Path second = q.tryTake("lane", "a", List.of(rule), T0, "behind").orElseThrow().get(0);
+    assertTrue(Files.readString(second).contains(T0.plusSeconds(5).toString()));
+    assertFalse(q.tryTake("lane", "a", List.of(rule), T0.plusSeconds(14), "x").isPresent());
+  }
+
+  @Test
+  void oldRequestsArePrunedAndMonthWindowsStartOnTheResetDay() throws Exception {
     QuotaSlots q = slots();
     QuotaRule rule = new QuotaRule("burst", 1, Duration.ofSeconds(3), null);
     Optional<List<Path>> first = q.tryTake("lane", "a", List.of(rule), T0, "x");
     assertTrue(first.isPresent());
     assertFalse(q.tryTake("lane", "a", List.of(rule), T0.plusMillis(100), "y").isPresent());
-    Path oldWindow = first.get().get(0).getParent();
+    Path oldRequest = first.get().get(0);
     q.tryTake("lane", "a", List.of(rule), T0.plus(Duration.ofMinutes(11)), "z");
-    assertFalse(Files.exists(oldWindow), "a window over 10 minutes old is removed");
+    assertFalse(Files.exists(oldRequest), "a request over 10 minutes old is removed");
     QuotaRule month = new QuotaRule("month", 300, null, 15);
     assertEquals("month-2026-11-15", month.windowId(Instant.parse("2026-11-21T00:00:00Z")));
     assertEquals("month-2026-10-15", month.windowId(Instant.parse("2026-11-14T23:59:59Z")));

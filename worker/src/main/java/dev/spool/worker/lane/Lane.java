@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *
  * @param argv the command template; each element yields exactly one argv element ({@code {prompt}},
  *     {@code {prompt_file}}, {@code {model}}, {@code {system_prompt}}, {@code {param.NAME}}, {@code
- *     {lane}}, {@code {account}}, {@code {task_id}}, {@code {attempt}}, {@code {input.x}})
+ *     {lane}}, {@code {account}}, {@code {task_id}}, {@code {attempt}}, {@code {input.x}}, {@code
+ *     {schema}}, {@code {schema_file}})
  * @param prompt how the prompt reaches the CLI
  * @param model the default model ({@code {model}}); a task's {@code model} replaces it
  * @param params lane parameters for {@code {param.NAME}}
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
  * @param sessionArgs argv elements that continue a session ({@code {session_id}} = the task's
  *     {@code input.session_id}), put where the argv has the element {@code {session_args}} (else
  *     appended); left out entirely for a task without a session id
+ * @param schemaArgs argv elements that pass a task's JSON schema ({@code input.schema}) to a CLI
+ *     that accepts one, e.g. {@code [--json-schema-file, "{schema_file}"]}, put where the argv has
+ *     the element {@code {schema_args}} (else appended); left out for a task without a schema
  */
 public record Lane(
     String name,
@@ -54,7 +58,8 @@ public record Lane(
     String systemPrompt,
     Breaker breaker,
     HealthCheck healthCheck,
-    List<String> sessionArgs) {
+    List<String> sessionArgs,
+    List<String> schemaArgs) {
 
   /** A command whose exit 0 within {@code timeout} says the lane works, run every {@code every}. */
   public record HealthCheck(List<String> argv, Duration every, Duration timeout) {
@@ -155,5 +160,6 @@ public record Lane(
     rules = List.copyOf(rules);
     breaker = breaker == null ? new Breaker(5, Duration.ofSeconds(60)) : breaker;
     sessionArgs = sessionArgs == null ? List.of() : List.copyOf(sessionArgs);
+    schemaArgs = schemaArgs == null ? List.of() : List.copyOf(schemaArgs);
   }
 }

@@ -1,5 +1,6 @@
 package dev.spool.worker.lane;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.protocol.lanes.Classification;
 import dev.spool.protocol.lanes.LaneMark;
 import dev.spool.protocol.lanes.LaneStates;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +42,17 @@ public final class LaneAttempts {
     this.routing = routing;
   }
 
-  /** What the lane made of an attempt. */
+  /**
+   * What the lane made of an attempt; {@code message} says why a succeeded process was classed
+   * {@code failed} (its answer does not match the task's schema), else null.
+   */
   public record Finished(
-      String classification, Duration retryAfter, Outcome outcome, Usage usage, String sessionId) {}
+      String classification,
+      Duration retryAfter,
+      Outcome outcome,
+      Usage usage,
+      String sessionId,
+      String message) {}
 
   /** Where the attempt's output is and where its answer goes. */
   public record Files3(Path stdout, Path stderr, Path answer) {}
@@ -52,8 +62,9 @@ public final class LaneAttempts {
    * the coordinator writes it again from the result.
    *
    * @param by who marks the account ({@code worker W}), for {@code spool lanes}
+   * @param schema the task's answer schema ({@code input.schema}), or null
    */
-  public Finished finish(LaneChoice choice, RunResult run, Files3 files, String by)
+  public Finished finish(LaneChoice choice, RunResult run, Files3 files, String by, JsonNode schema)
       throws IOException {
     Outcome outcome = run.outcome();
     Instant finishedAt = run.finishedAt();
@@ -67,6 +78,19 @@ public final class LaneAttempts {
         Files.writeString(files.answer(), answer, StandardCharsets.UTF_8);
       }
       Classifier.Classified c = Classifier.classify(lane, outcome, out, err, answer);
+      String message = null;
+      if (schema != null && Classification.SUCCEEDED.equals(c.classification())) {
+        List<String> problems = AnswerSchema.problems(schema, answer);
+        if (!problems.isEmpty()) {
+          message = "the answer does not match input.schema: " + String.join("; ", problems);
+          c = new Classifier.Classified(Classification.FAILED, null, new Outcome.Failed(0, null));
+          log.warn(
+              "lane_answer_invalid lane={} problems=\"{}\" consequence=attempt failed; the retry"
+                  + " policy decides",
+              lane.name(),
+              String.join("; ", problems));
+        }
+      }
       router.recordClass(lane, c.classification(), duration);
       Duration after = c.retryAfter();
       if (Classification.coolsDown(c.classification())) {
@@ -83,7 +107,8 @@ public final class LaneAttempts {
           after,
           c.outcome(),
           Extractor.usage(lane, out, err),
-          Extractor.sessionId(lane, out, err));
+          Extractor.sessionId(lane, out, err),
+          message);
     }
   }
 

@@ -48,6 +48,23 @@ final class LaneBreaker {
     }
   }
 
+  /** The breaker of a lane now: its state, failures in a row, and how long it stays open. */
+  record Snapshot(String state, int failuresInARow, java.time.Duration openFor) {}
+
+  synchronized Snapshot snapshot(Lane lane) {
+    State s = states.get(lane.name());
+    if (s == null) {
+      return new Snapshot("closed", 0, null);
+    }
+    if (!s.open) {
+      return new Snapshot("closed", s.failures, null);
+    }
+    long left = lane.breaker().coolOff().toNanos() - (nanos.getAsLong() - s.openedAt);
+    return left > 0
+        ? new Snapshot("open", s.failures, java.time.Duration.ofNanos(left))
+        : new Snapshot("half_open", s.failures, null);
+  }
+
   /** Records how an attempt on the lane ended; {@code failure} per the class comment. */
   synchronized void record(Lane lane, boolean failure) {
     State s = states.computeIfAbsent(lane.name(), k -> new State());

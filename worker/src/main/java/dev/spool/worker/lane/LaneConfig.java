@@ -45,6 +45,7 @@ import java.util.regex.PatternSyntaxException;
  *       cost_usd: {regex: "cost: \\$([0-9.]+)"}
  *     session_id: {regex: "session ([a-z0-9-]+)"}   # recorded in the result
  *     session_args: [--resume, "{session_id}"]       # for a task with input.session_id
+ *     schema_args: [--json-schema-file, "{schema_file}"]   # for a task with input.schema
  *     classify:
  *       - {class: rate_limited, pattern: "RESOURCE_EXHAUSTED", retry_after: "retry in (\\d+)s"}
  *       - {class: auth_failed, exit: [41], stream: stderr}
@@ -95,7 +96,8 @@ public final class LaneConfig {
             "system_prompt",
             "breaker",
             "health_check",
-            "session_args"));
+            "session_args",
+            "schema_args"));
     Map<String, String> params = new LinkedHashMap<>();
     v.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
     Map<String, Lane.Extract> usage = new LinkedHashMap<>();
@@ -127,7 +129,8 @@ public final class LaneConfig {
         v.has("system_prompt") ? text("system_prompt", v.get("system_prompt")) : null,
         v.has("breaker") ? breaker(v.get("breaker")) : null,
         v.has("health_check") ? health(v.get("health_check")) : null,
-        v.has("session_args") ? strings("session_args", v.get("session_args")) : null);
+        v.has("session_args") ? strings("session_args", v.get("session_args")) : null,
+        v.has("schema_args") ? strings("schema_args", v.get("schema_args")) : null);
   }
 
   private static Lane.HealthCheck health(JsonNode v) {

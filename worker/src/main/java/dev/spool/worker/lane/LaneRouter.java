@@ -5,6 +5,7 @@ import dev.spool.protocol.fs.SafeFiles;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.lanes.AccountEntry;
 import dev.spool.protocol.lanes.Classification;
+import dev.spool.protocol.lanes.LaneObservation;
 import dev.spool.protocol.lanes.LaneStates;
 import dev.spool.protocol.lanes.QuotaRule;
 import dev.spool.protocol.lanes.QuotaSlots;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the lane and account of a routed task on this worker. Candidates are the lanes of the
@@ -34,14 +37,17 @@ import java.util.function.Supplier;
  * concurrency, healthy ({@link LaneHealth}), with a closed circuit breaker ({@link LaneBreaker})
  * and a usable account (not cooling down, not disabled, a free quota slot in every window). Among
  * them the first of the chain whose {@link LaneScore} reaches the routing file's threshold is
- * taken, else the best-scoring one. The account is the least recently used (by this worker) among
- * those below {@value #THRESHOLD_PERCENT} % of every quota, else the least used.
+ * taken, else the best-scoring one (latency: the fleet's moving average for a remote lane, this
+ * worker's for a local one; this worker publishes its own after each attempt, with its breaker, in
+ * {@code state/lane-workers/}). The account is the least recently used (by this worker) among those
+ * below {@value #THRESHOLD_PERCENT} % of every quota, else the least used.
  *
  * <p>Fleet state is read from the spool and cached for {@link #STATE_TTL_NANOS}; this worker's own
  * cooldown writes invalidate the cache. Thread-safe (synchronized: the dispatcher chooses, slot
  * threads release).
  */
 public final class LaneRouter {
+  private static final Logger log = LoggerFactory.getLogger(LaneRouter.class);
   static final int THRESHOLD_PERCENT = 80;
   static final long STATE_TTL_NANOS = 250_000_000L;
 
@@ -58,6 +64,14 @@ public final class LaneRouter {
   private final LaneBreaker breaker;
   private final LaneHealth health;
   private final Map<String, Duration> latency = new HashMap<>();
+  private final Map<String, Long> samples = new HashMap<>();
+  private final Map<String, FleetLatency> fleetLatency = new HashMap<>();
+  private volatile String worker;
+
+  private record FleetLatency(long readAt, Duration value) {}
+
+  /** How long the fleet's latency of a lane is cached. */
+  static final long FLEET_TTL_NANOS = 2_000_000_000L;
 
   private record Cached(long readAt, boolean blocked, int usedPercent, boolean full) {}
 
@@ -106,6 +120,7 @@ public final class LaneRouter {
 
   /** Declares this worker's lane accounts to the fleet ({@code state/lanes/}). */
   public void register(String worker) throws IOException {
+    this.worker = worker;
     for (Lane l : lanes.values()) {
       for (Lane.Account a : l.accounts()) {
         states.register(
@@ -225,7 +240,7 @@ public final class LaneRouter {
         }
       }
       long tokens = need.tokens().getOrDefault(l.name(), 0L);
-      int score = LaneScore.score(scoring, used, latency.get(l.name()), tokens, l.contextTokens());
+      int score = LaneScore.score(scoring, used, latency(l), tokens, l.contextTokens());
       scores.put(l.name(), score);
       (score >= scoring.threshold() ? first : rest).add(l);
     }
@@ -251,7 +266,10 @@ public final class LaneRouter {
         || Classification.TIMED_OUT.equals(classification)
         || Classification.IDLE.equals(classification)) {
       breaker.record(lane, true);
+    } else {
+      return;
     }
+    publish(lane);
   }
 
   /** Folds a successful attempt's duration into the lane's moving average (weight 0.3). */
@@ -263,6 +281,77 @@ public final class LaneRouter {
         lane.name(),
         d,
         (old, now) -> Duration.ofMillis(Math.round(old.toMillis() * 0.7 + now.toMillis() * 0.3)));
+    samples.merge(lane.name(), 1L, Long::sum);
+    fleetLatency.remove(lane.name());
+  }
+
+  /**
+   * Writes this worker's latency and breaker of the lane for the fleet ({@code
+   * state/lane-workers/}). Failing to write only keeps the fleet's view older; it is logged.
+   */
+  private void publish(Lane lane) {
+    String w = worker;
+    if (w == null) {
+      return;
+    }
+    LaneBreaker.Snapshot b = breaker.snapshot(lane);
+    Instant now = clock.instant();
+    Duration avg;
+    long n;
+    synchronized (this) {
+      avg = latency.get(lane.name());
+      n = samples.getOrDefault(lane.name(), 0L);
+    }
+    try {
+      states.observe(
+          new LaneObservation(
+              lane.name(),
+              w,
+              avg,
+              n,
+              b.state(),
+              b.failuresInARow(),
+              b.openFor() == null ? null : now.plus(b.openFor()),
+              now));
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn(
+          "lane_observation_not_written lane={} reason={} consequence=other workers see an older"
+              + " latency and breaker of this worker",
+          lane.name(),
+          e.toString());
+    }
+  }
+
+  /**
+   * The latency that scores a lane: for a local lane this worker's own moving average (the lane
+   * runs on this machine's hardware); for a remote one the fleet's ({@link
+   * LaneStates#fleetLatency}, this worker's own value counted from memory), read at most every
+   * {@link #FLEET_TTL_NANOS}.
+   */
+  private Duration latency(Lane l) throws IOException {
+    Duration own = latency.get(l.name());
+    if (l.local() || worker == null) {
+      return own;
+    }
+    long now = nanos.getAsLong();
+    FleetLatency f = fleetLatency.get(l.name());
+    if (f != null && now - f.readAt() < FLEET_TTL_NANOS) {
+      return f.value();
+    }
+    List<LaneObservation> all = new ArrayList<>();
+    for (LaneObservation o : states.observations(l.name())) {
+      if (!o.worker().equals(worker)) {
+        all.add(o);
+      }
+    }
+    if (own != null) {
+      all.add(
+          new LaneObservation(
+              l.name(), worker, own, samples.get(l.name()), null, null, null, clock.instant()));
+    }
+    Duration v = LaneStates.fleetLatency(all, clock.instant()).orElse(null);
+    fleetLatency.put(l.name(), new FleetLatency(now, v));
+    return v;
   }
 
   /** Forgets cached fleet state of an account (after this worker marked it). */
