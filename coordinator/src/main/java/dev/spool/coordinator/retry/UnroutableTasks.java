@@ -115,6 +115,9 @@ public final class UnroutableTasks {
     Optional<Task> task = read.get(pending);
     if (task == null) {
       task = tasks.read(pending);
+      // A task with no type, lane or model is never routed: remember only that, not the task, so
+      // a million plain pending tasks do not keep a million parsed tasks in the heap.
+      task = task.filter(t -> t.type() != null || t.lane() != null || t.model() != null);
       read.put(pending, task);
     }
     Optional<String> needs = task.isPresent() ? unmet(task.get()) : Optional.empty();
