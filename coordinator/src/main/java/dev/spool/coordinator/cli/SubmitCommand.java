@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,7 +161,7 @@ final class SubmitCommand implements Callable<Integer> {
       return 2;
     }
     Submitter submitter = new Submitter(layout, SpoolOptions.files(layout), clock);
-    TaskIds ids = new TaskIds(clock, new SecureRandom());
+    TaskIds ids = TaskIds.forProcess(clock);
     List<Task> tasks;
     try {
       if (file != null) {

@@ -97,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     BatchFile batch;
     try {
-      TaskIds ids = new TaskIds(clock, new SecureRandom());
+      TaskIds ids = TaskIds.forProcess(clock);
       batch =
           BatchFile.parse(
               file.toString(),
