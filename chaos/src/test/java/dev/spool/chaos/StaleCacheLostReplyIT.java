@@ -21,23 +21,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The NFS lost reply and stale caches: the spool is seen by two "hosts", two mounts of the same
- * backing directory through {@code stalefs.py}, a FUSE file system that performs a rename and then
- * reports ENOENT with some probability and serves attributes and listings from snapshots up to
- * {@link #STALE} old (another host's changes are seen late). One worker runs on each mount in
+ * Scenario 4, the NFS lost reply and stale caches: the spool is seen by two "hosts", two mounts of
+ * the same backing directory through {@code stalefs.py}, a FUSE file system that performs a rename
+ * and then reports ENOENT with some probability and serves attributes and listings from snapshots
+ * up to {@link #STALE} old (another host's changes are seen late). One worker runs on each mount in
  * polling mode ({@code watch: false}, as on NFS, where inotify does not see other clients), the
- * coordinator on the first mount; the tasks are submitted straight into the backing directory.
+ * coordinator on the first mount; the tasks are submitted straight into the backing directory. 300
+ * tasks succeed, 10 always fail and end in dead/ after their retries.
  *
- * <p>Nothing may be stranded (every task ends in done/) and nothing may run twice: no fault here
- * kills anyone, so the anomalies must not cost an execution. The counts of injected anomalies are
- * asserted non-zero for each kind, so the faults did fire. Skips with the reason only when FUSE is
- * unavailable (no /dev/fuse, no python3-fusepy, no unmount command, or a mount that cannot be
- * made).
+ * <p>Nothing may be stranded (every task reaches its terminal state) and nothing may run twice: no
+ * fault here kills anyone, so the anomalies must not cost an execution (a failing task runs exactly
+ * its {@code max_retries + 1} times). The counts of injected anomalies are asserted non-zero for
+ * each kind, so the faults did fire. Skips with the reason only when FUSE is unavailable (no
+ * /dev/fuse, no python3-fusepy, no unmount command, or a mount that cannot be made).
  */
 @Timeout(180)
 class StaleCacheLostReplyIT {
   static final Duration STALE = Duration.ofSeconds(2);
   static final double LOST_REPLY = 0.05;
+  static final int MAX_RETRIES = 2;
 
   @TempDir Path tmp;
   private Scenario scenario;
@@ -71,6 +73,12 @@ class StaleCacheLostReplyIT {
 
     int n = Size.pick(300, 2000);
     scenario.workload.succeeding("t", n, Duration.ofMillis(20));
+    // A few tasks that always fail take the coordinator's retry path (failed/ to scheduled/ to
+    // pending/) through the first mount's anomalies too, and end in dead/.
+    List<String> failing = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      failing.add(scenario.workload.failing(String.format("f%05d", i), MAX_RETRIES));
+    }
     long t0 = System.nanoTime();
     c.start("coordinator", Map.of(), List.of(), Map.of(), coordinatorArgs(c, hostA));
     c.start("w1", Map.of(), List.of(), Map.of(), workerArgs(c, hostA, "w1"));
@@ -111,9 +119,16 @@ class StaleCacheLostReplyIT {
                 handedBack,
                 drained));
     assertEquals(n, r.states().get(TaskState.DONE), "every task done: " + r.states());
+    assertEquals(
+        failing.size(), r.states().get(TaskState.DEAD), "failing tasks dead: " + r.states());
     Map<String, List<Integer>> runs = scenario.workload.runs();
-    assertEquals(n, runs.size(), "every task ran");
-    runs.forEach((id, ran) -> assertEquals(1, ran.size(), id + " ran once, ran " + ran));
+    assertEquals(n + failing.size(), runs.size(), "every task ran");
+    runs.forEach(
+        (id, ran) ->
+            assertEquals(
+                failing.contains(id) ? MAX_RETRIES + 1 : 1,
+                ran.size(),
+                id + " ran as often as its policy says, no more: ran " + ran));
     // Nobody died: every attempt recorded lost is a claim that a lost reply orphaned and its
     // worker handed back without running it.
     assertEquals(handedBack, r.lostAttempts(), "lost attempts are the orphaned claims");
