@@ -23,6 +23,12 @@ command -v mount >/dev/null 2>&1 || need+=(util-linux)
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v sshfs >/dev/null 2>&1 || need+=(sshfs)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The stale-cache scenario (chaos StaleCacheLostReplyIT): a FUSE file system written with Debian's
+# fusepy (python3-fusepy, which pulls libfuse2), run by the system python3, and fusermount to
+# unmount it (fuse3). It skips with a printed reason when /dev/fuse is missing.
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import fusepy' >/dev/null 2>&1 \
+  || need+=(python3 python3-fusepy)
+command -v fusermount >/dev/null 2>&1 || command -v fusermount3 >/dev/null 2>&1 || need+=(fuse3)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

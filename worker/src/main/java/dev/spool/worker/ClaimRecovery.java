@@ -11,6 +11,7 @@ import dev.spool.worker.publish.AttemptFinisher;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -48,8 +49,16 @@ final class ClaimRecovery {
         if (c.worker().equals(ctx.identity().workerId())
             && c.incarnation() < ctx.identity().incarnation()) {
           try {
-            recoverOne(c, p);
-            n++;
+            String reason =
+                "worker "
+                    + c.worker()
+                    + " incarnation "
+                    + c.incarnation()
+                    + " died; handed back by its successor, incarnation "
+                    + ctx.identity().incarnation();
+            if (handBack(c, p, reason)) {
+              n++;
+            }
           } catch (IOException | RuntimeException e) {
             log.error(
                 "predecessor_claim_not_recovered claim={} consequence=it stays claimed until the"
@@ -63,11 +72,20 @@ final class ClaimRecovery {
     return n;
   }
 
-  private void recoverOne(TaskName.Claimed c, Path file) throws IOException {
+  /**
+   * Hands back one claim nothing runs any more: applies the attempt's published result, or records
+   * the attempt lost with {@code reason} and requeues the task with the next attempt (or parks it
+   * in failed/ past max_lost).
+   *
+   * @return false if the claim file was gone (someone else moved it; nothing was changed)
+   */
+  boolean handBack(TaskName.Claimed c, Path file, String reason) throws IOException {
     AttemptFinisher finisher = ctx.spool().finisher();
     Task task = null;
     try {
       task = ctx.spool().taskFiles().read(file, c.id());
+    } catch (NoSuchFileException e) {
+      return false;
     } catch (InvalidInputException e) {
       log.warn("predecessor_claim_unreadable claim={} reason={}", c.fileName(), e.getMessage());
     }
@@ -84,19 +102,12 @@ final class ClaimRecovery {
     Optional<AttemptResult> existing = finisher.readResult(c.id(), c.attempt());
     if (existing.isPresent()) {
       log.info(
-          "predecessor_claim_has_result claim={} outcome={}",
+          "claim_handback_has_result claim={} outcome={}",
           c.fileName(),
           existing.get().outcome().kind().code());
       finisher.apply(c, existing.get().outcome(), requeue);
-      return;
+      return true;
     }
-    String reason =
-        "worker "
-            + c.worker()
-            + " incarnation "
-            + c.incarnation()
-            + " died; handed back by its successor, incarnation "
-            + ctx.identity().incarnation();
     Instant now = ctx.clock().instant();
     AttemptResult lost = AttemptResult.lost(c, ctx.identity().host(), now, reason, reason);
     int maxLost = task != null ? task.maxLost() : Task.DEFAULT_MAX_LOST;
@@ -105,8 +116,12 @@ final class ClaimRecovery {
             ? new TaskName.Parked(TaskState.FAILED, c.id(), c.attempt())
             : requeue;
     log.info(
-        "predecessor_claim_handed_back claim={} to={}", c.fileName(), target.state().dirName());
+        "claim_handed_back claim={} to={} reason={}",
+        c.fileName(),
+        target.state().dirName(),
+        reason);
     finisher.finish(c, lost, target);
+    return true;
   }
 
   private int lostAttempts(String id, int upTo) throws IOException {

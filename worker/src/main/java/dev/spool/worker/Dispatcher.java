@@ -53,6 +53,7 @@ final class Dispatcher {
   private final LaneRouter router;
   private Routing lastRouting;
   private final RunningTasks running;
+  private final OwnClaimSweep ownClaims;
   private final AttemptRunner runner;
   private final ExecutorService slotThreads;
   private final Semaphore slots;
@@ -94,6 +95,7 @@ final class Dispatcher {
             router == null ? null : new LaneAttempts(router, laneStates(ctx), router.routing()));
     this.slotThreads = slotThreads;
     this.slots = new Semaphore(ctx.config().slots());
+    this.ownClaims = new OwnClaimSweep(ctx, running);
   }
 
   private static LaneRouter lanes(WorkerContext ctx) {
@@ -203,6 +205,7 @@ final class Dispatcher {
       long end = ctx.nanoTicker().getAsLong();
       nextRescan = end + rescanPause(ctx.config().rescanInterval().toNanos(), end - now);
     }
+    ownClaims.maybeSweep();
     checkControl();
     while (!draining && !stopped && slots.tryAcquire()) {
       boolean started = false;

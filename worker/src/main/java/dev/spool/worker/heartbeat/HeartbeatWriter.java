@@ -8,6 +8,7 @@ import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.worker.publish.FinishLog;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +101,14 @@ public final class HeartbeatWriter {
 
   /** Writes one heartbeat now and then every {@code interval}. */
   public void start(Duration interval) throws IOException {
-    write(false);
+    try {
+      write(false);
+    } catch (NoSuchFileException e) {
+      // Over NFS a rename whose reply was lost reports ENOENT after it took effect: the start-up
+      // must not fail on that; a second heartbeat settles it either way.
+      log.warn("first_heartbeat_unconfirmed file={} consequence=writing it again", target, e);
+      write(false);
+    }
     long ms = interval.toMillis();
     scheduler.scheduleAtFixedRate(this::beat, ms, ms, TimeUnit.MILLISECONDS);
   }
