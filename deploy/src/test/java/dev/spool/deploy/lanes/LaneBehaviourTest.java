@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,11 +172,24 @@ class LaneBehaviourTest {
     return out.toString();
   }
 
+  /**
+   * Whether any file under {@code root} contains {@code text}. The daemons are still running, so a
+   * temporary file can be renamed away between the listing and the read: such a file is skipped,
+   * and the walk is repeated so that its new name (perhaps in a directory already walked) is read.
+   */
   private static boolean anyFileContains(Path root, String text) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        if (new String(Files.readAllBytes(p), StandardCharsets.UTF_8).contains(text)) {
-          return true;
+    for (int pass = 0; pass < 2; pass++) {
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(root)) {
+        files = s.filter(Files::isRegularFile).toList();
+      }
+      for (Path p : files) {
+        try {
+          if (new String(Files.readAllBytes(p), StandardCharsets.UTF_8).contains(text)) {
+            return true;
+          }
+        } catch (NoSuchFileException vanished) {
+          // renamed or removed since the listing; the next pass reads its new name
         }
       }
     }
