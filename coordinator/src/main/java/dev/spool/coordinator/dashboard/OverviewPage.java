@@ -178,7 +178,7 @@ final class OverviewPage {
       m.put("lane", r.lane());
       m.put("account", r.account());
       m.put("state", r.state());
-      m.put("until", r.until() == null ? "" : r.until().toString());
+      m.put("until", until(r, o.now()));
       m.put("in_use", String.valueOf(r.inUse()));
       m.put("quota_left", quotaLeft(r));
       m.put("last_error", r.lastError() == null ? "" : r.lastError());
@@ -199,6 +199,18 @@ final class OverviewPage {
     }
     out.sort(java.util.Comparator.comparing(m -> (String) m.get("lane")));
     return out;
+  }
+
+  /** The cooldown's end to the second, and how long from now on this host's clock. */
+  private static String until(LaneRow r, java.time.Instant now) {
+    if (r.until() == null) {
+      return "";
+    }
+    long left = Math.max(0, r.until().toEpochMilli() - now.toEpochMilli());
+    return r.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + " (in "
+        + seconds(left)
+        + ")";
   }
 
   private static String quotaLeft(LaneRow r) {

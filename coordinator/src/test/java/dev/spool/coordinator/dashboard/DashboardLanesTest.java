@@ -106,7 +106,7 @@ class DashboardLanesTest {
         "in use 1, quota used 3 of 50: " + html);
     assertTrue(
         html.contains(
-            "<td>acct-b</td><td class=\"lane-cooling\">cooling</td><td>" + until + "</td>"),
+            "<td>acct-b</td><td class=\"lane-cooling\">cooling</td><td>" + until + " (in 2"),
         "cooling until the mark's end: " + html);
     assertTrue(html.contains("rate_limited: 429 &lt;script&gt;"), "last error, escaped: " + html);
     assertTrue(html.contains("<td>main</td><td class=\"lane-disabled\">disabled</td>"), html);
