@@ -5,9 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spool.coordinator.dashboard.DashboardConfig;
 import dev.spool.coordinator.dashboard.DashboardServer;
+import dev.spool.coordinator.wal.WriteAheadLog;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
+import dev.spool.protocol.lanes.AccountEntry;
+import dev.spool.protocol.lanes.LaneMark;
+import dev.spool.protocol.lanes.LaneStates;
+import dev.spool.protocol.lanes.QuotaRule;
+import dev.spool.protocol.lanes.QuotaSlots;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.testing.Await;
+import dev.spool.protocol.wal.WalRecord;
 import dev.spool.worker.Worker;
 import dev.spool.worker.config.WorkerConfig;
 import java.io.File;
@@ -18,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -102,6 +113,7 @@ class DashboardBrowserIT {
         Duration.ofSeconds(60),
         "the worker ran the seeded tasks",
         () -> count(TaskState.DONE) == 4 && count(TaskState.FAILED) == 1);
+    seedLanesAndHistory();
     DashboardConfig base =
         DashboardConfig.readOnly(spool, 0)
             .withPeriods(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(10));
@@ -110,6 +122,43 @@ class DashboardBrowserIT {
         DashboardServer.start(base.withActions(TOKEN), Clock.systemUTC(), System::nanoTime);
     browser =
         WebDriverClient.start(tmp.resolve("chromium-profile"), tmp.resolve("chromedriver.log"));
+  }
+
+  /**
+   * Lane state as workers write it (an account cooling down after a rate limit whose message is
+   * hostile, a quota in use, a directory with a hostile name) and a few coordinator decisions about
+   * fail-1 in the write-ahead log.
+   */
+  private void seedLanesAndHistory() throws Exception {
+    AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), false);
+    LaneStates lanes = new LaneStates(layout, files);
+    Instant now = Instant.now();
+    QuotaRule daily = new QuotaRule("daily", 100, Duration.ofDays(1), null);
+    lanes.register(new AccountEntry("gemini", "work", false, null, List.of(daily), "vm1-w", now));
+    lanes.register(new AccountEntry("gemini", "home", false, null, List.of(daily), "vm1-w", now));
+    new QuotaSlots(layout, files).tryTake("gemini", "work", List.of(daily), now, "x~1 vm1-w");
+    lanes.coolDown(
+        new LaneMark(
+            "gemini", "home", now.plusSeconds(1800), "rate_limited", "429 " + HOSTILE, now, "w"));
+    Files.createDirectories(layout.laneStates().resolve("<img src=x onerror=alert(3)>"));
+    try (WriteAheadLog wal = WriteAheadLog.open(layout.wal(), 1, files)) {
+      for (int a = 1; a <= 3; a++) {
+        wal.append(
+            new WalRecord(
+                null,
+                0L,
+                0L,
+                now.plusSeconds(a),
+                a < 3 ? "retry" : "dead",
+                "fail-1",
+                a,
+                "failed/fail-1~" + a + ".json",
+                a < 3 ? "scheduled/fail-1" : "dead/fail-1.json",
+                a < 3 ? "exit 3; retry " + a + " of 2" : "max_retries " + HOSTILE,
+                null,
+                null));
+      }
+    }
   }
 
   private static void spool(String... args) {
@@ -212,6 +261,10 @@ class DashboardBrowserIT {
     assertTrue(attempts.contains(" 3 "), "exit code 3: " + attempts);
     String page = browser.text("main");
     assertTrue(page.contains("partial") && page.contains("oops"), page);
+    String history = browser.text("table.history");
+    assertTrue(history.contains("retry") && history.contains("dead"), history);
+    assertTrue(history.contains("max_retries " + HOSTILE), "the reason as text: " + history);
+    assertTrue(browser.alertText().isEmpty(), "no script ran");
     browser.screenshot(SHOTS.resolve("task-failed.png"));
     browser.click("a[href*='stream=err']");
     assertEquals("oops", browser.text("body").strip());
@@ -232,6 +285,60 @@ class DashboardBrowserIT {
     assertTrue(browser.text("table.tasks").contains(HOSTILE));
     assertTrue(browser.alertText().isEmpty(), "no script ran on the list");
     browser.screenshot(SHOTS.resolve("tasks-hostile.png"));
+    browser.open(url(readOnly, "/"));
+    String lanes = browser.text("table.lanes");
+    assertTrue(lanes.contains("<img src=x onerror=alert(3)>"), "a hostile lane name as text");
+    assertTrue(lanes.contains("rate_limited: 429 " + HOSTILE), "a hostile error as text");
+    assertTrue(lanes.contains("daily 1/100 (99 left)"), lanes);
+    assertTrue(lanes.contains("cooling"), lanes);
+    assertEquals(0, browser.script("return document.images.length").asInt(), "no injected img");
+    assertTrue(browser.alertText().isEmpty(), "no script ran on the overview");
+    browser.screenshot(SHOTS.resolve("overview-lanes.png"));
+  }
+
+  @Test
+  void theTaskListRefreshesItselfKeepingItsFilter() throws Exception {
+    browser.open(url(readOnly, "/tasks?state=scheduled&type="));
+    awaitText("#total", "0");
+    browser.script("document.documentElement.setAttribute('data-probe', 'kept'); return 1");
+    spool(
+        "submit",
+        "--spool",
+        layout.root().toString(),
+        "--id",
+        "later-live",
+        "--not-before",
+        "+1h",
+        "--",
+        "true");
+    awaitText("#total", "1");
+    Await.until(
+        Duration.ofSeconds(30),
+        "the new scheduled task is listed without a reload",
+        () -> {
+          try {
+            return browser.find("#task-rows a[href='/task?id=later-live']").isPresent();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertEquals(
+        "kept",
+        browser
+            .script("return String(document.documentElement.getAttribute('data-probe'))")
+            .asText(),
+        "same document: the page was not reloaded");
+    assertEquals(
+        "scheduled",
+        browser.script("return document.querySelector('select[name=state]').value").asText(),
+        "the filter is kept");
+    assertTrue(
+        browser.script("return window.location.search").asText().contains("state=scheduled"));
+    assertEquals(
+        1,
+        browser.script("return document.querySelectorAll('#task-rows tr').length").asInt(),
+        "only the filter's tasks");
+    browser.screenshot(SHOTS.resolve("tasks-live.png"));
   }
 
   @Test

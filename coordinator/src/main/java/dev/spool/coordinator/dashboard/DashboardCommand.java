@@ -57,6 +57,14 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "List every state directory this often (default: 60).")
   int rescanSeconds;
 
+  @Option(
+      names = "--index-timeout-seconds",
+      defaultValue = "600",
+      description =
+          "Give up starting if the first index scan takes longer (default: 600). The server"
+              + " listens only once the index is complete.")
+  int indexTimeoutSeconds;
+
   private final Clock clock;
 
   public DashboardCommand(Clock clock) {
@@ -79,7 +87,8 @@ public final class DashboardCommand implements Callable<Integer> {
             null,
             Duration.ofSeconds(Math.max(1, rescanSeconds)),
             config.sampleEvery(),
-            config.deadAfter());
+            config.deadAfter(),
+            Duration.ofSeconds(Math.max(1, indexTimeoutSeconds)));
     String token = null;
     if (allowActions) {
       token = tokenFile != null ? readToken() : ActionGuard.newSecret();

@@ -54,14 +54,20 @@ public final class DashboardServer implements AutoCloseable {
   private final ExecutorService pool;
 
   private DashboardServer(
-      DashboardConfig config, SpoolLayout layout, Clock clock, LongSupplier nanos)
-      throws IOException {
-    this.observer = new SpoolObserver(layout, clock, nanos, config.deadAfter());
+      DashboardConfig config,
+      SpoolObserver observer,
+      HttpServer server,
+      Clock clock,
+      LongSupplier nanos) {
+    this.observer = observer;
     this.guard = new ActionGuard(config.allowActions(), config.token(), config.bind(), nanos);
     this.actions =
         new OperatorActions(
-            layout, new AtomicFiles(FileOps.real(), layout.tmp(), true), clock, "dashboard");
-    this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+            observer.layout(),
+            new AtomicFiles(FileOps.real(), observer.layout().tmp(), true),
+            clock,
+            "dashboard");
+    this.server = server;
     this.pool =
         Executors.newFixedThreadPool(
             4,
@@ -73,14 +79,41 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   /**
-   * Indexes the spool (one listing of each state directory), then serves. Returns once the server
-   * listens.
+   * Indexes the spool (one listing of each state directory, waiting at most {@link
+   * DashboardConfig#firstScanWithin}), then binds the port and serves. The port is not bound before
+   * the index is complete, so no client ever sees a page of a cold, empty index. Returns once the
+   * server listens.
+   *
+   * @throws IOException if the spool cannot be opened, the first scan failed or took too long, or
+   *     the port cannot be bound; nothing is left running then
    */
   public static DashboardServer start(DashboardConfig config, Clock clock, LongSupplier nanos)
       throws IOException {
+    return start(config, clock, nanos, () -> {});
+  }
+
+  /** The same, running {@code beforeFirstScan} on the index thread first (tests). */
+  static DashboardServer start(
+      DashboardConfig config, Clock clock, LongSupplier nanos, Runnable beforeFirstScan)
+      throws IOException {
     SpoolLayout layout = Spools.open(config.spool());
-    DashboardServer d = new DashboardServer(config, layout, clock, nanos);
-    d.observer.start(config.rescanEvery(), config.sampleEvery());
+    SpoolObserver observer = new SpoolObserver(layout, clock, nanos, config.deadAfter());
+    DashboardServer d;
+    try {
+      observer.maintainer().beforeFirstScan(beforeFirstScan);
+      long t0 = nanos.getAsLong();
+      observer.start(config.rescanEvery(), config.sampleEvery(), config.firstScanWithin());
+      log.info(
+          "dashboard_indexed tasks={} millis={}",
+          observer.index().size(),
+          (nanos.getAsLong() - t0) / 1_000_000);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+      d = new DashboardServer(config, observer, server, clock, nanos);
+    } catch (IOException | RuntimeException e) {
+      observer.close();
+      throw e;
+    }
     d.server.createContext("/", d::handle);
     d.server.setExecutor(d.pool);
     d.server.start();
@@ -160,6 +193,9 @@ public final class DashboardServer implements AutoCloseable {
         return;
       case "/api/overview":
         HttpIo.json(ex, SpoolJson.writeOutput(OverviewPage.json(observer)));
+        return;
+      case "/api/tasks":
+        HttpIo.json(ex, SpoolJson.writeOutput(TaskListPage.json(observer, HttpIo.query(ex))));
         return;
       case "/api/task":
         apiTask(ex);

@@ -18,8 +18,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,7 @@ final class IndexMaintainer implements AutoCloseable {
   private final Interner strings = new Interner();
   private final ScheduledExecutorService thread;
   private final AtomicBoolean rescanQueued = new AtomicBoolean();
+  private volatile Runnable beforeFirstScan = () -> {};
 
   IndexMaintainer(SpoolLayout layout, TaskIndex index, AttemptSink sink) {
     this.layout = layout;
@@ -60,14 +64,48 @@ final class IndexMaintainer implements AutoCloseable {
     this.thread = Daemons.scheduled("spool-dashboard-index");
   }
 
-  /** Runs the first scan now (so the first page is complete), then schedules the loops. */
-  void start(Duration rescanEvery) throws IOException {
-    rescan();
+  /**
+   * Runs the first scan on the index thread and waits for it at most {@code firstScanWithin}, so
+   * the first page is complete; then schedules the loops.
+   *
+   * @throws IOException if the scan failed or did not finish in time (the caller closes this)
+   */
+  void start(Duration rescanEvery, Duration firstScanWithin) throws IOException {
+    Future<?> first =
+        thread.submit(
+            () -> {
+              rescan();
+              return null;
+            });
+    try {
+      first.get(firstScanWithin.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      first.cancel(true);
+      throw new IOException(
+          "the first index scan did not finish within "
+              + firstScanWithin.toMillis()
+              + " ms ("
+              + index.size()
+              + " tasks listed so far); not serving a partial index",
+          e);
+    } catch (InterruptedException e) {
+      first.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted during the first index scan", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof IOException ? (IOException) c : new IOException("first index scan", c);
+    }
     long every = Math.max(1, rescanEvery.toMillis());
     thread.scheduleWithFixedDelay(
         () -> guarded("rescan", this::rescan), every, every, TimeUnit.MILLISECONDS);
     thread.scheduleWithFixedDelay(
         () -> guarded("enrich", this::enrichSome), 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code hook} on the index thread before the first scan lists anything (tests). */
+  void beforeFirstScan(Runnable hook) {
+    this.beforeFirstScan = hook;
   }
 
   /** A watch event saw {@code name}; called on the watch thread. */
@@ -144,6 +182,9 @@ final class IndexMaintainer implements AutoCloseable {
   }
 
   private void rescan() throws IOException {
+    if (!index.initialScanDone()) {
+      beforeFirstScan.run();
+    }
     long scan = index.beginScan();
     boolean first = !index.initialScanDone();
     for (TaskState s : TaskState.values()) {

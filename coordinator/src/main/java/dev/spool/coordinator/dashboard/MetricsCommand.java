@@ -1,7 +1,11 @@
 package dev.spool.coordinator.dashboard;
 
+import dev.spool.coordinator.view.LaneRow;
+import dev.spool.coordinator.view.LaneRows;
 import dev.spool.coordinator.view.SpoolSnapshot;
 import dev.spool.coordinator.view.WorkerView;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.fs.FileSystemClock;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
@@ -13,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -67,6 +72,9 @@ public final class MetricsCommand implements Callable<Integer> {
   static byte[] render(SpoolLayout layout) throws IOException {
     SpoolSnapshot snap = SpoolSnapshot.read(layout);
     long now = FileSystemClock.nowMillis(layout.tmp());
+    List<LaneRow> lanes =
+        LaneRows.read(
+            layout, new AtomicFiles(FileOps.real(), layout.tmp(), true), Instant.ofEpochMilli(now));
     List<WorkerView> live = snap.workers().stream().filter(WorkerView::alive).toList();
     SpoolMetrics m =
         new SpoolMetrics(
@@ -97,6 +105,16 @@ public final class MetricsCommand implements Callable<Integer> {
                 return e.isEmpty()
                     ? OptionalLong.empty()
                     : OptionalLong.of(Math.max(0, now - e.getAsLong()));
+              }
+
+              @Override
+              public List<LaneRow> lanes() {
+                return lanes;
+              }
+
+              @Override
+              public Instant now() {
+                return Instant.ofEpochMilli(now);
               }
             },
             false);

@@ -1,5 +1,6 @@
 package dev.spool.coordinator.dashboard;
 
+import dev.spool.coordinator.view.LaneRow;
 import dev.spool.protocol.heartbeat.Heartbeat;
 import dev.spool.protocol.heartbeat.RunningTask;
 import dev.spool.protocol.spool.TaskState;
@@ -12,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The overview: tasks per state, attempts per minute (an inline SVG chart), the oldest pending
- * task's age, workers, and the lanes workers advertise when any do. The same data as JSON feeds the
- * page's live updates ({@code /api/overview}).
+ * task's age, workers, and the lane accounts (state, cooldown, quota use, last error) when the
+ * fleet has any. The same data as JSON feeds the page's live updates ({@code /api/overview}).
  */
 final class OverviewPage {
   static final int CHART_W = 600;
@@ -35,7 +36,7 @@ final class OverviewPage {
     h.text(age(o.oldestPendingAgeMillis())).raw("</span></p>");
     chart(h, o.activity().minutes());
     workers(h, o.workers(), csrf, canAct);
-    lanes(h, o.workers());
+    lanes(h, o);
     return h.close().toString();
   }
 
@@ -142,19 +143,86 @@ final class OverviewPage {
     h.raw("</tbody></table>");
   }
 
-  private static void lanes(Html h, List<WorkerLiveness.Seen> workers) {
-    TreeSet<String> lanes = new TreeSet<>();
-    workers.forEach(w -> lanes.addAll(w.heartbeat().lanes()));
-    if (lanes.isEmpty()) {
+  /**
+   * Lane accounts from the fleet's lane state (usable, cooling down until when, disabled; running
+   * attempts; quota use; last error), and lanes workers advertise without any account state.
+   */
+  private static void lanes(Html h, SpoolObserver o) {
+    List<Map<String, Object>> rows = laneRows(o);
+    if (rows.isEmpty()) {
       return;
     }
-    h.raw("<h2>Lanes</h2><table><thead><tr><th>lane</th><th>live workers</th></tr></thead>");
-    for (String lane : lanes) {
-      long live =
-          workers.stream().filter(w -> w.alive() && w.heartbeat().lanes().contains(lane)).count();
-      h.raw("<tr><td>").text(lane).raw("</td><td>").text(live).raw("</td></tr>");
+    h.raw("<h2>Lanes</h2><table class=\"lanes\"><thead><tr><th>lane</th><th>account</th>");
+    h.raw("<th>state</th><th>until</th><th>in use</th><th>quota used/limit (left)</th>");
+    h.raw("<th>last error</th><th>live workers</th></tr></thead><tbody id=\"lanes\">");
+    for (Map<String, Object> r : rows) {
+      h.raw("<tr data-lane=\"").text(r.get("lane")).raw("\"><td>").text(r.get("lane"));
+      h.raw("</td><td>").text(r.get("account")).raw("</td><td class=\"lane-");
+      h.text(r.get("state")).raw("\">").text(r.get("state")).raw("</td><td>");
+      h.text(r.get("until")).raw("</td><td>").text(r.get("in_use")).raw("</td><td>");
+      h.text(r.get("quota_left")).raw("</td><td>").text(r.get("last_error")).raw("</td><td>");
+      h.text(r.get("live_workers")).raw("</td></tr>");
     }
-    h.raw("</table>");
+    h.raw("</tbody></table>");
+  }
+
+  /** The lanes table's rows, for the page and for the live feed (values are text). */
+  static List<Map<String, Object>> laneRows(SpoolObserver o) {
+    List<WorkerLiveness.Seen> workers = o.workers();
+    TreeSet<String> advertised = new TreeSet<>();
+    workers.forEach(w -> advertised.addAll(w.heartbeat().lanes()));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (LaneRow r : o.lanes()) {
+      advertised.remove(r.lane());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("lane", r.lane());
+      m.put("account", r.account());
+      m.put("state", r.state());
+      m.put("until", until(r, o.now()));
+      m.put("in_use", String.valueOf(r.inUse()));
+      m.put("quota_left", quotaLeft(r));
+      m.put("last_error", r.lastError() == null ? "" : r.lastError());
+      m.put("live_workers", String.valueOf(live(workers, r.lane())));
+      out.add(m);
+    }
+    for (String lane : advertised) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("lane", lane);
+      m.put("account", "");
+      m.put("state", "no account state");
+      m.put("until", "");
+      m.put("in_use", "");
+      m.put("quota_left", "");
+      m.put("last_error", "");
+      m.put("live_workers", String.valueOf(live(workers, lane)));
+      out.add(m);
+    }
+    out.sort(java.util.Comparator.comparing(m -> (String) m.get("lane")));
+    return out;
+  }
+
+  /** The cooldown's end to the second, and how long from now on this host's clock. */
+  private static String until(LaneRow r, java.time.Instant now) {
+    if (r.until() == null) {
+      return "";
+    }
+    long left = Math.max(0, r.until().toEpochMilli() - now.toEpochMilli());
+    return r.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + " (in "
+        + seconds(left)
+        + ")";
+  }
+
+  private static String quotaLeft(LaneRow r) {
+    List<String> parts = new ArrayList<>();
+    for (LaneRow.Quota q : r.quotas()) {
+      parts.add(q.name() + " " + q.used() + "/" + q.limit() + " (" + q.left() + " left)");
+    }
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
+  }
+
+  private static long live(List<WorkerLiveness.Seen> workers, String lane) {
+    return workers.stream().filter(w -> w.alive() && w.heartbeat().lanes().contains(lane)).count();
   }
 
   static Map<String, Object> json(SpoolObserver o) {
@@ -180,6 +248,7 @@ final class OverviewPage {
     }
     m.put("workers", workers);
     m.put("chart", chartJson(o.activity().minutes()));
+    m.put("lanes", laneRows(o));
     return m;
   }
 }

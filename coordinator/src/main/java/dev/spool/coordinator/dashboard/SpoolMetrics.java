@@ -1,5 +1,6 @@
 package dev.spool.coordinator.dashboard;
 
+import dev.spool.coordinator.view.LaneRow;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.TaskState;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -9,6 +10,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -34,6 +37,12 @@ final class SpoolMetrics {
 
     /** Age of the oldest pending task in milliseconds, if any task is pending. */
     OptionalLong oldestPendingAgeMillis();
+
+    /** Every lane account as last read from the spool's lane state. */
+    List<LaneRow> lanes();
+
+    /** Now, on the wall clock that cooldown ends are compared with. */
+    Instant now();
   }
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -77,6 +86,7 @@ final class SpoolMetrics {
         .help("Age of the oldest pending task (0 when none is pending).")
         .callback(cb -> cb.call(source.oldestPendingAgeMillis().orElse(0) / 1000.0))
         .register(registry);
+    lanes(source);
     if (!withAttempts) {
       attempts = null;
       queueWait = null;
@@ -105,6 +115,69 @@ final class SpoolMetrics {
             .classicOnly()
             .classicUpperBounds(SECONDS_BUCKETS)
             .register(registry);
+  }
+
+  private void lanes(Source source) {
+    GaugeWithCallback.builder()
+        .name("spool_lane_cooldown_seconds")
+        .help("Seconds until a lane account's cooldown ends (0 when it is not cooling down).")
+        .labelNames("lane", "account")
+        .callback(
+            cb -> {
+              Instant now = source.now();
+              for (LaneRow r : source.lanes()) {
+                double left =
+                    r.until() == null
+                        ? 0
+                        : Math.max(0, r.until().toEpochMilli() - now.toEpochMilli());
+                cb.call(left / 1000.0, r.lane(), r.account());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("spool_lane_disabled")
+        .help("1 when a lane account is disabled until an operator clears it, else 0.")
+        .labelNames("lane", "account")
+        .callback(
+            cb -> {
+              for (LaneRow r : source.lanes()) {
+                cb.call(LaneRow.DISABLED.equals(r.state()) ? 1 : 0, r.lane(), r.account());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("spool_lane_in_use")
+        .help("Attempts running on a lane account now.")
+        .labelNames("lane", "account")
+        .callback(
+            cb -> {
+              for (LaneRow r : source.lanes()) {
+                cb.call(r.inUse(), r.lane(), r.account());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("spool_lane_quota_used")
+        .help("Requests a lane account used in the current window of each quota.")
+        .labelNames("lane", "account", "quota")
+        .callback(
+            cb -> {
+              for (LaneRow r : source.lanes()) {
+                r.quotas().forEach(q -> cb.call(q.used(), r.lane(), r.account(), q.name()));
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("spool_lane_quota_limit")
+        .help("Requests a lane account may make in one window of each quota.")
+        .labelNames("lane", "account", "quota")
+        .callback(
+            cb -> {
+              for (LaneRow r : source.lanes()) {
+                r.quotas().forEach(q -> cb.call(q.limit(), r.lane(), r.account(), q.name()));
+              }
+            })
+        .register(registry);
   }
 
   /** Counts one attempt that ended; {@code type} and {@code lane} may be null. */

@@ -1,12 +1,17 @@
 package dev.spool.coordinator.dashboard;
 
+import dev.spool.coordinator.view.LaneRow;
+import dev.spool.coordinator.view.LaneRows;
 import dev.spool.coordinator.view.SpoolSnapshot;
+import dev.spool.protocol.fs.AtomicFiles;
+import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -34,11 +39,16 @@ final class SpoolObserver implements AutoCloseable, SpoolMetrics.Source {
   private final IndexMaintainer maintainer;
   private final SpoolWatch watch;
   private final ScheduledExecutorService sampler = Daemons.scheduled("spool-dashboard-sample");
+  private final AtomicFiles files;
+  private final TaskHistory history;
   private volatile long oldestPendingEnqueued = -1;
+  private volatile List<LaneRow> lanes = List.of();
 
   SpoolObserver(SpoolLayout layout, Clock clock, LongSupplier nanos, Duration deadAfter) {
     this.layout = layout;
     this.clock = clock;
+    this.files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+    this.history = new TaskHistory(layout.wal());
     this.liveness = new WorkerLiveness(deadAfter, nanos);
     this.activity = new Activity(nanos);
     this.metrics = new SpoolMetrics(this, true);
@@ -46,9 +56,16 @@ final class SpoolObserver implements AutoCloseable, SpoolMetrics.Source {
     this.watch = new SpoolWatch(layout, maintainer);
   }
 
-  void start(Duration rescanEvery, Duration sampleEvery) throws IOException {
+  /**
+   * Indexes the spool (waiting at most {@code firstScanWithin}), then keeps it current.
+   *
+   * @throws IOException if the first scan failed or took too long; the caller closes this
+   */
+  void start(Duration rescanEvery, Duration sampleEvery, Duration firstScanWithin)
+      throws IOException {
+    // Watch before listing: a file that moves during the first scan is seen by one or the other.
     watch.start();
-    maintainer.start(rescanEvery);
+    maintainer.start(rescanEvery, firstScanWithin);
     sample();
     long every = Math.max(1, sampleEvery.toMillis());
     sampler.scheduleWithFixedDelay(this::sampleGuarded, every, every, TimeUnit.MILLISECONDS);
@@ -68,10 +85,39 @@ final class SpoolObserver implements AutoCloseable, SpoolMetrics.Source {
     }
   }
 
-  /** Reads heartbeats and finds the oldest pending task; also called by tests to sample now. */
+  /**
+   * Reads heartbeats, the lane state and what the WAL gained, and finds the oldest pending task;
+   * also called by tests to sample now. Each source is read even when another one fails.
+   */
   void sample() throws IOException {
-    liveness.observe(SpoolSnapshot.workers(layout));
     oldestPendingEnqueued = index.oldestPendingEnqueued();
+    try {
+      history.refresh();
+    } finally {
+      try {
+        lanes = LaneRows.read(layout, files, clock.instant());
+      } finally {
+        liveness.observe(SpoolSnapshot.workers(layout));
+      }
+    }
+  }
+
+  TaskHistory history() {
+    return history;
+  }
+
+  @Override
+  public List<LaneRow> lanes() {
+    return lanes;
+  }
+
+  @Override
+  public Instant now() {
+    return clock.instant();
+  }
+
+  IndexMaintainer maintainer() {
+    return maintainer;
   }
 
   TaskIndex index() {

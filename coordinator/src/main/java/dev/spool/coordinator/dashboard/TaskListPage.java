@@ -2,6 +2,7 @@ package dev.spool.coordinator.dashboard;
 
 import dev.spool.protocol.spool.TaskState;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -79,27 +80,38 @@ final class TaskListPage {
 
   private TaskListPage() {}
 
+  /** One page of the list: its rows, where the next page starts, and the counts it shows. */
+  private record Listing(Filter filter, TaskIndex.Page page, long total, long unread) {
+    static Listing of(SpoolObserver o, Map<String, String> q) {
+      Filter f = Filter.of(q);
+      TaskIndex index = o.index();
+      TaskIndex.Page page =
+          index.page(f.states(), q.get("after"), PAGE, f.predicate(), MAX_EXAMINED);
+      long total = 0;
+      for (TaskState s : f.states()) {
+        total += index.count(s);
+      }
+      return new Listing(f, page, total, f.needsDetails() ? index.unread() : 0);
+    }
+  }
+
   static String render(SpoolObserver o, Map<String, String> q, String csrf) {
-    Filter f = Filter.of(q);
-    TaskIndex index = o.index();
-    TaskIndex.Page page = index.page(f.states(), q.get("after"), PAGE, f.predicate(), MAX_EXAMINED);
+    Listing l = Listing.of(o, q);
+    Filter f = l.filter();
+    TaskIndex.Page page = l.page();
     Html h = new Html().open("Tasks", csrf);
     h.raw("<h1>Tasks</h1>");
     form(h, f);
-    long total = 0;
-    for (TaskState s : f.states()) {
-      total += index.count(s);
-    }
-    h.raw("<p class=\"summary\"><span id=\"total\">").text(total).raw("</span> tasks");
-    h.raw(f.state == null ? "" : " in " + f.state.code()).raw("; showing ");
-    h.text(page.rows().size()).raw(f.needsDetails() ? " that match" : "").raw(".");
-    long unread = f.needsDetails() ? index.unread() : 0;
-    if (unread > 0) {
-      h.raw(" <span class=\"note\">").text(unread);
+    h.raw("<p class=\"summary\"><span id=\"total\">").text(l.total()).raw("</span> tasks");
+    h.raw(f.state == null ? "" : " in " + f.state.code()).raw("; showing <span id=\"shown\">");
+    h.text(page.rows().size()).raw("</span>").raw(f.needsDetails() ? " that match" : "");
+    h.raw(".");
+    if (l.unread() > 0) {
+      h.raw(" <span class=\"note\">").text(l.unread());
       h.raw(" tasks not read yet are left out of type, label and worker filters.</span>");
     }
-    h.raw("</p><table class=\"tasks\"><thead><tr><th>id</th><th>state</th><th>type</th>");
-    h.raw("<th>worker</th><th>labels</th></tr></thead><tbody>");
+    h.raw("</p><table class=\"tasks\" id=\"task-list\"><thead><tr><th>id</th><th>state</th>");
+    h.raw("<th>type</th><th>worker</th><th>labels</th></tr></thead><tbody id=\"task-rows\">");
     for (TaskIndex.Info i : page.rows()) {
       h.raw("<tr><td><a href=\"/task?id=").text(Html.url(i.id)).raw("\">").text(i.id);
       TaskState s = i.state;
@@ -116,6 +128,34 @@ final class TaskListPage {
       h.text(f.query()).raw("\">next page</a>");
     }
     return h.raw("</p>").close().toString();
+  }
+
+  /**
+   * The same page as data, for the list's live refresh ({@code /api/tasks} with the page's own
+   * query: the same filters and cursor, so a refresh never leaves the page the operator is on).
+   */
+  static Map<String, Object> json(SpoolObserver o, Map<String, String> q) {
+    Listing l = Listing.of(o, q);
+    List<Object> rows = new ArrayList<>();
+    for (TaskIndex.Info i : l.page().rows()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      TaskState s = i.state;
+      r.put("id", i.id);
+      r.put("state", s == null ? "moving" : s.code());
+      r.put("type", i.type == null ? "" : i.type);
+      r.put("worker", i.worker == null ? "" : i.worker);
+      r.put("labels", labels(i.labels));
+      rows.add(r);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("total", l.total());
+    m.put("rows", rows);
+    m.put(
+        "next",
+        l.page().next() == null
+            ? ""
+            : "/tasks?after=" + Html.url(l.page().next()) + l.filter().query());
+    return m;
   }
 
   private static void form(Html h, Filter f) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * One task: its fields, every attempt (worker, outcome, classification, duration, exit code, usage)
  * with the tail of its output and links to the whole logs, its dependencies with their states, its
- * end note, and the actions its state allows.
+ * end note, the coordinator's decisions about it (from the write-ahead log), and the actions its
+ * state allows.
  */
 final class TaskPage {
   static final int TAIL_BYTES = 4096;
@@ -69,6 +70,7 @@ final class TaskPage {
     dependencies(h, o, t);
     attempts(h, o.layout(), v);
     running(h, o.layout(), v);
+    history(h, o.history().of(t.id()));
     if (v.end() != null) {
       h.raw("<h2>End</h2><p class=\"end\">").text(v.end().state().code()).raw(" (");
       h.text(v.end().reason().code()).raw(")");
@@ -78,6 +80,32 @@ final class TaskPage {
       h.raw(" at ").text(seconds(v.end().at())).raw("</p>");
     }
     return h.close().toString();
+  }
+
+  /** The coordinator's decisions about the task, from its write-ahead log, oldest first. */
+  private static void history(Html h, TaskHistory.View v) {
+    h.raw("<h2>History</h2>");
+    if (v.entries().isEmpty()) {
+      h.raw("<p class=\"note\" id=\"history-none\">The coordinator's write-ahead log holds no ");
+      h.raw("decision about this task (a task that ran once without retries needs none, and ");
+      h.raw("compaction forgets finished tasks).</p>");
+      return;
+    }
+    if (v.hidden() > 0) {
+      h.raw("<p class=\"note\" id=\"history-cut\">Showing the last ").text(v.entries().size());
+      h.raw(" of ").text(v.total()).raw(" decisions; ").text(v.hidden());
+      h.raw(" earlier ones are not shown.</p>");
+    }
+    h.raw("<table class=\"history\"><thead><tr><th>seq</th><th>at</th><th>decision</th>");
+    h.raw("<th>attempt</th><th>from</th><th>to</th><th>due</th><th>reason</th></tr></thead>");
+    h.raw("<tbody id=\"history\">");
+    for (TaskHistory.Entry e : v.entries()) {
+      h.raw("<tr class=\"decision\"><td>").text(e.seq()).raw("</td><td>").text(seconds(e.at()));
+      h.raw("</td><td>").text(e.op()).raw("</td><td>").text(e.attempt()).raw("</td><td>");
+      h.text(e.from()).raw("</td><td>").text(e.to()).raw("</td><td>").text(seconds(e.dueAt()));
+      h.raw("</td><td class=\"reason\">").text(e.reason()).raw("</td></tr>");
+    }
+    h.raw("</tbody></table>");
   }
 
   private static void row(Html h, String name, Object value) {

@@ -106,7 +106,7 @@ public final class WriteAheadLog implements Closeable {
     return String.format("%020d%s", epoch, SUFFIX);
   }
 
-  private static TreeMap<Long, Path> list(Path dir) throws IOException {
+  static TreeMap<Long, Path> list(Path dir) throws IOException {
     TreeMap<Long, Path> byEpoch = new TreeMap<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {

@@ -54,6 +54,7 @@
     document.getElementById("chart-max").textContent = String(j.chart.max);
     document.getElementById("chart-now").textContent = j.chart.now;
     document.getElementById("chart-total").textContent = j.chart.total;
+    lanes(j.lanes);
     var body = document.getElementById("workers");
     if (!body) { return; }
     var csrf = document.querySelector('meta[name="csrf"]');
@@ -81,6 +82,58 @@
     });
   }
 
+  var LANE_COLUMNS = ["lane", "account", "state", "until", "in_use", "quota_left",
+    "last_error", "live_workers"];
+
+  function lanes(rows) {
+    var body = document.getElementById("lanes");
+    if (!body || !rows) { return; }
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    rows.forEach(function (r) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-lane", r.lane);
+      LANE_COLUMNS.forEach(function (k) {
+        cell(tr, r[k], k === "state" ? "lane-" + r.state : null);
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  // The task list: the same query as the page (filters and cursor), so a refresh keeps both.
+  function taskList(body) {
+    var url = "/api/tasks" + window.location.search;
+    function show(j) {
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      j.rows.forEach(function (r) {
+        var tr = document.createElement("tr");
+        var td = document.createElement("td");
+        var a = document.createElement("a");
+        a.href = "/task?id=" + encodeURIComponent(r.id);
+        a.textContent = r.id;
+        td.appendChild(a);
+        tr.appendChild(td);
+        cell(tr, r.state, "state-" + r.state);
+        cell(tr, r.type);
+        cell(tr, r.worker);
+        cell(tr, r.labels);
+        body.appendChild(tr);
+      });
+      document.getElementById("total").textContent = String(j.total);
+      document.getElementById("shown").textContent = String(j.rows.length);
+      var next = document.getElementById("next");
+      if (j.next && !next) {
+        next = document.createElement("a");
+        next.id = "next";
+        next.textContent = "next page";
+        document.querySelector("p.paging").appendChild(next);
+      }
+      if (next) {
+        if (j.next) { next.setAttribute("href", j.next); } else { next.parentNode.removeChild(next); }
+      }
+    }
+    setInterval(function () { get(url, show); }, POLL_MS);
+  }
+
   function task(state) {
     var id = state.getAttribute("data-id");
     var seenAttempts = null;
@@ -104,6 +157,8 @@
     if (document.getElementById("counts")) {
       setInterval(function () { get("/api/overview", overview); }, POLL_MS);
     }
+    var rows = document.getElementById("task-rows");
+    if (rows) { taskList(rows); }
     var state = document.getElementById("task-state");
     if (state) { task(state); }
   });

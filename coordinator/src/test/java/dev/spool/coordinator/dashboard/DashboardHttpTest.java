@@ -151,7 +151,8 @@ class DashboardHttpTest {
         "the index holds the new tasks, read in the background",
         () ->
             body("/tasks?state=done").contains("<span id=\"total\">124</span>")
-                && body("/tasks?type=bulk").contains("showing 50 that match"));
+                && body("/tasks?type=bulk")
+                    .contains("showing <span id=\"shown\">50</span> that match"));
     Set<String> seen = new HashSet<>();
     String next = "/tasks?state=done";
     int pages = 0;
@@ -171,10 +172,53 @@ class DashboardHttpTest {
     assertTrue(byType.contains("t-ok-1") && byType.contains("t-run"), byType);
     assertFalse(byType.contains("t-hostile"));
     String byLabel = get("/tasks?label=team%3Dcore").body();
-    assertTrue(byLabel.contains("showing 3 that match"), byLabel);
+    assertTrue(byLabel.contains("showing <span id=\"shown\">3</span> that match"), byLabel);
     String byWorker = get("/tasks?worker=w2").body();
-    assertTrue(byWorker.contains("t-run") && byWorker.contains("showing 1 that match"), byWorker);
+    assertTrue(
+        byWorker.contains("t-run")
+            && byWorker.contains("showing <span id=\"shown\">1</span> that match"),
+        byWorker);
     assertTrue(get("/tasks?state=pending").body().contains("t-wait-2"));
+  }
+
+  @Test
+  void theListFeedKeepsFiltersAndCursorAndShowsNewTasks() throws Exception {
+    JsonNode pending = json("/api/tasks?state=pending");
+    assertEquals(2, pending.get("total").asInt(), pending.toString());
+    assertEquals(2, pending.get("rows").size());
+    assertEquals("", pending.get("next").asText(), "one page only");
+    spool.submit("t-wait-3", "build", Map.of("team", "web"));
+    Await.until(
+        Duration.ofSeconds(20),
+        "the feed lists the new pending task",
+        () -> json("/api/tasks?state=pending").get("total").asInt() == 3);
+    JsonNode rows = json("/api/tasks?state=pending").get("rows");
+    assertEquals("t-wait-3", rows.get(2).get("id").asText(), "dispatch order: enqueued last");
+    assertEquals("pending", rows.get(2).get("state").asText());
+    JsonNode after =
+        json("/api/tasks?state=pending&after=" + Html.url("pending:" + firstPendingKey()));
+    assertEquals(2, after.get("rows").size(), "the cursor is honoured: " + after);
+    assertEquals("t-wait-2", after.get("rows").get(0).get("id").asText());
+    for (int i = 0; i < TaskListPage.PAGE + 5; i++) {
+      spool.submit("t-more-" + i, null, Map.of());
+    }
+    Await.until(
+        Duration.ofSeconds(20),
+        "all indexed",
+        () -> json("/api/tasks?state=pending").get("total").asInt() == 3 + TaskListPage.PAGE + 5);
+    String next = json("/api/tasks?state=pending&type=").get("next").asText();
+    assertTrue(next.startsWith("/tasks?after=pending%3A") && next.endsWith("&state=pending"), next);
+    String page = body("/tasks?state=pending");
+    assertTrue(page.contains("<tbody id=\"task-rows\">"), "the list's body is the refresh target");
+  }
+
+  String firstPendingKey() throws IOException {
+    try (var s = Files.list(spool.layout.dir(TaskState.PENDING))) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("t-wait-1"))
+          .findFirst()
+          .orElseThrow();
+    }
   }
 
   @Test

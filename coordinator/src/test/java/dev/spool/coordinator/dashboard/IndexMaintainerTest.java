@@ -35,7 +35,7 @@ class IndexMaintainerTest {
         (TaskIndex.Info task, AttemptResult r) ->
             counted.add(task.id + "~" + r.attempt() + ":" + task.type);
     try (IndexMaintainer m = new IndexMaintainer(spool.layout, index, sink)) {
-      m.start(Duration.ofHours(1)); // the first scan now; no periodic rescan in this test
+      m.start(Duration.ofHours(1), Duration.ofSeconds(30)); // no periodic rescan in this test
       assertEquals(1, index.count(TaskState.DONE));
       assertEquals(1, index.count(TaskState.PENDING));
       Await.until(Duration.ofSeconds(10), "both tasks read", () -> index.unread() == 0);

@@ -130,6 +130,11 @@ public final class LaneStates {
     return out;
   }
 
+  /** The registration of one account, if a worker declared it. */
+  public Optional<AccountEntry> account(String lane, String account) throws IOException {
+    return read(layout.laneAccountFile(lane, account, ACCOUNT), AccountEntry.class);
+  }
+
   /** Names of the accounts of a lane that have any state file (registered or marked). */
   public List<String> accountNames(String lane) throws IOException {
     return names(layout.laneState(lane), ".");
