@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -496,6 +497,7 @@ final class Workloads {
         double status = statusSeconds(pendingSpool);
         double statusTerminal = statusSeconds(terminalSpool);
         double idle = idleCpu(terminalSpool, "w5-idle-" + size);
+        double[] page = dashboardList(terminalSpool, "w5-dash-" + size);
         String prefix = "n" + size + "_";
         result
             .put(prefix + "claim_per_s", rate)
@@ -504,11 +506,14 @@ final class Workloads {
             .put(prefix + "heap_live_mb", liveHeap)
             .put(prefix + "status_s", status)
             .put(prefix + "status_terminal_s", statusTerminal)
-            .put(prefix + "coord_idle_cpu_pct", idle);
+            .put(prefix + "coord_idle_cpu_pct", idle)
+            .put(prefix + "dashboard_listening_s", page[0])
+            .put(prefix + "dashboard_list_p50_ms", page[1])
+            .put(prefix + "dashboard_list_p99_ms", page[2]);
         table.append(
             String.format(
                 Locale.ROOT,
-                "| %,d | %s | %s | %s | %s | %s | %s | %s |%n",
+                "| %,d | %s | %s | %s | %s | %s | %s | %s | %s / %s |%n",
                 size,
                 fmt(rate),
                 fmt(rate / firstRate),
@@ -516,7 +521,9 @@ final class Workloads {
                 fmt(peakHeap) + " / " + fmt(liveHeap),
                 fmt(status),
                 fmt(statusTerminal),
-                fmt(idle)));
+                fmt(idle),
+                fmt(page[1]),
+                fmt(page[2])));
         out.printf(
             Locale.ROOT,
             "# W5 size=%d claim_per_s=%.1f first_task_s=%.2f heap_peak_mb=%.0f heap_live_mb=%.0f"
@@ -562,13 +569,21 @@ final class Workloads {
                   "",
                   "",
                   "< 2",
-                  idle < 2);
+                  idle < 2)
+              .row(
+                  "dashboard task list at " + at + " terminal, p50 / p99 ms",
+                  fmt(page[1]) + " / " + fmt(page[2]),
+                  "listening after " + fmt(page[0]) + " s (first index scan)",
+                  "",
+                  "< 200",
+                  page[2] < 200);
         }
       }
       result.appendix(
           "| tasks | claim/s | vs smallest | first task s | worker heap MB peak / live |"
-              + " status s (pending) | status s (terminal) | coordinator idle CPU % |\n"
-              + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+              + " status s (pending) | status s (terminal) | coordinator idle CPU % |"
+              + " dashboard list p50 / p99 ms |\n"
+              + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
               + table.toString().strip());
       return result;
     } finally {
@@ -670,6 +685,79 @@ final class Workloads {
       double cpu1 = c.cpuSeconds();
       c.checkAlive();
       return 100 * (cpu1 - cpu0) / seconds(System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * Starts {@code spool dashboard} on the terminal spool, waits until it listens (it does so only
+   * after its first index scan), then times GETs of the task list page. Returns [seconds until
+   * listening, p50 ms, p99 ms].
+   */
+  double[] dashboardList(SpoolLayout layout, String name) throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    java.net.URI list = java.net.URI.create("http://127.0.0.1:" + port + "/tasks");
+    long t0 = System.nanoTime();
+    try (Daemon d =
+        Daemon.start(
+            launcher,
+            work.resolve(name + "-logs"),
+            "dashboard",
+            List.of(
+                "dashboard",
+                "--spool",
+                layout.root().toString(),
+                "--port",
+                Integer.toString(port),
+                "--rescan-seconds",
+                "3600"),
+            Map.of("SPOOL_JAVA_OPTS", "-Xmx2g"))) {
+      long deadline = t0 + Duration.ofMinutes(10).toNanos();
+      while (true) {
+        d.checkAlive();
+        if (listening(port)) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("dashboard did not listen within 10 minutes");
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      double listening = seconds(System.nanoTime() - t0);
+      java.net.http.HttpRequest get =
+          java.net.http.HttpRequest.newBuilder(list).timeout(Duration.ofSeconds(30)).build();
+      for (int i = 0; i < 5; i++) {
+        page(http, get);
+      }
+      double[] ms = new double[20];
+      for (int i = 0; i < ms.length; i++) {
+        long a = System.nanoTime();
+        page(http, get);
+        ms[i] = (System.nanoTime() - a) / 1e6;
+      }
+      return new double[] {listening, Stats.percentile(ms, 50), Stats.percentile(ms, 99)};
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      return socket.isConnected();
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  private static void page(java.net.http.HttpClient http, java.net.http.HttpRequest get)
+      throws Exception {
+    java.net.http.HttpResponse<String> r =
+        http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200 || !r.body().contains("</html>")) {
+      throw new IllegalStateException(get.uri() + " answered " + r.statusCode());
     }
   }
 

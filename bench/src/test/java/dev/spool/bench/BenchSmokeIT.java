@@ -54,7 +54,12 @@ class BenchSmokeIT {
             >= Double.parseDouble(Workloads.field(lines.get(2), "ideal_s")),
         "parallel sleeps cannot beat the ideal: " + lines.get(2));
     assertPositive(lines.get(3), "batch_per_s", "floor_per_s", "single_p50_ms", "jvm_start_p50_ms");
-    assertPositive(lines.get(4), "n100_claim_per_s", "n1000_claim_per_s", "n1000_status_s");
+    assertPositive(
+        lines.get(4),
+        "n100_claim_per_s",
+        "n1000_claim_per_s",
+        "n1000_status_s",
+        "n1000_dashboard_list_p50_ms");
     assertPositive(lines.get(5), "fleet_per_s", "single_per_s");
     String md = Files.readString(report);
     assertTrue(md.startsWith("# Prose stays"), md);
