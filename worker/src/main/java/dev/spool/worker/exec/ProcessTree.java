@@ -44,7 +44,12 @@ final class ProcessTree {
 
   /** Every member still alive, the root included. */
   List<ProcessHandle> alive() {
-    snapshot();
+    // Descendants are found by parent pid, a walk of every process. Once the root has exited
+    // its children are reparented and that walk finds none, so it is skipped: the members seen
+    // while it ran are in `known`, and the token scan finds the rest.
+    if (root.isAlive()) {
+      snapshot();
+    }
     scanTokens();
     List<ProcessHandle> out = new ArrayList<>();
     if (running(root)) {
@@ -152,8 +157,10 @@ final class ProcessTree {
 
   private boolean carriesToken(Path procDir) {
     byte[] env;
-    try {
-      env = Files.readAllBytes(procDir.resolve("environ"));
+    // A plain stream: this runs for every process of the machine at the end of every attempt,
+    // and a channel per file costs several times the read itself.
+    try (java.io.FileInputStream in = new java.io.FileInputStream(procDir + "/environ")) {
+      env = in.readAllBytes();
     } catch (IOException | SecurityException e) {
       return false; // another user's process, or it exited
     }
