@@ -141,6 +141,7 @@ final class AttemptRunner {
         Files.writeString(promptFile, LaneCommand.prompt(task), StandardCharsets.UTF_8);
       }
       LaunchSpec spec = spec(task, claim, cwd, lane, promptFile);
+      syncClaim(claim);
       CrashPoints.pause(CrashPoints.BEFORE_LAUNCH);
       Optional<String> stale = staleReason(claim);
       if (stale.isPresent()) {
@@ -173,6 +174,24 @@ final class AttemptRunner {
       if (promptFile != null) {
         deleteQuietly(promptFile);
       }
+    }
+  }
+
+  /**
+   * Makes the claim durable before anything acts on it (PROTOCOL.md section 10, step 2); the
+   * dispatcher renamed without syncing. A failing fsync does not stop the attempt: the claim took
+   * effect and is visible, and dropping it would strand the task while this worker beats.
+   */
+  private void syncClaim(TaskName.Claimed claim) {
+    try {
+      ctx.spool().moves().syncClaim();
+    } catch (IOException e) {
+      log.warn(
+          "claim_not_synced task={} attempt={} consequence=the claim took effect but the fsync of"
+              + " claimed/ failed; running it (after a power loss it may be claimed again)",
+          claim.id(),
+          claim.attempt(),
+          e);
     }
   }
 
