@@ -71,6 +71,11 @@ public final class PendingIndex {
 
   /** A rescan listed {@code fileName}; false when it is outside the pending grammar. */
   public boolean seen(String fileName, long scan) {
+    Entry known = names.get(fileName);
+    if (known != null) {
+      known.seen = scan; // parsed when it was added: a rescan of a backlog parses only new names
+      return true;
+    }
     if (TaskName.parse(TaskState.PENDING, fileName).isEmpty()) {
       return false;
     }
