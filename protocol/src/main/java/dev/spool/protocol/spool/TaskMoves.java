@@ -95,9 +95,10 @@ public final class TaskMoves {
       return false;
     }
     // Both directories: POSIX makes the new name durable by syncing the target's directory and
-    // the removal of the old one by syncing the source's. On ext4 and XFS one journal commit
-    // covers both (the second fsync finds nothing left to commit); elsewhere a crash after the
-    // first fsync alone could bring the task back in both states.
+    // the removal of the old one by syncing the source's; a crash after the first fsync alone
+    // could bring the task back in both states, which recovery does not resolve by itself. On
+    // ext4 and XFS one journal commit covers this rename, but a directory that other moves keep
+    // changing often makes the second fsync wait for one more commit (PROTOCOL.md section 9).
     Path targetDir = layout.path(to).getParent();
     Path sourceDir = layout.path(from).getParent();
     files.syncDir(targetDir);
