@@ -72,7 +72,11 @@ final class AttemptRunner {
     RunResult result;
     LaneAttempts.Finished finished = null;
     try {
-      result = execute(running, task, lane);
+      Optional<RunResult> ran = execute(running, task, lane);
+      if (ran.isEmpty()) {
+        return; // a stale attempt: nothing ran, nothing is published
+      }
+      result = ran.get();
       if (lane != null) {
         finished = laneFinish(lane, claim, result, AnswerSchema.of(task).orElse(null));
       }
@@ -115,7 +119,8 @@ final class AttemptRunner {
     }
   }
 
-  private RunResult execute(RunningTasks.Running running, Task task, LaneChoice lane) {
+  /** Runs the attempt's process; empty when the attempt turned out stale before the launch. */
+  private Optional<RunResult> execute(RunningTasks.Running running, Task task, LaneChoice lane) {
     TaskName.Claimed claim = running.claim;
     Path scratch = null;
     Path promptFile = null;
@@ -151,6 +156,18 @@ final class AttemptRunner {
         Files.writeString(schemaFile, schema.get().toString(), StandardCharsets.UTF_8);
       }
       LaunchSpec spec = spec(task, claim, cwd, lane, promptFile, schemaFile);
+      syncClaim(claim);
+      CrashPoints.pause(CrashPoints.BEFORE_LAUNCH);
+      Optional<String> stale = staleReason(claim);
+      if (stale.isPresent()) {
+        log.warn(
+            "attempt_abandoned task={} attempt={} reason={} consequence=not run and nothing"
+                + " published; the attempt belongs to whoever decided it",
+            claim.id(),
+            claim.attempt(),
+            stale.get());
+        return Optional.empty();
+      }
       ProcessRun run = new ProcessRun(spec, ctx.clock(), ctx.nanoTicker());
       running.attach(run);
       log.debug(
@@ -158,12 +175,13 @@ final class AttemptRunner {
           claim.id(),
           claim.attempt(),
           spec.argv().get(0));
-      return run.run();
+      return Optional.of(run.run());
     } catch (RefusedException e) {
-      return notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage());
+      return Optional.of(
+          notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage()));
     } catch (IOException e) {
       String msg = "cannot prepare the working directory " + scratch + ": " + e;
-      return notStarted(new Outcome.LaunchFailed(msg, false), msg);
+      return Optional.of(notStarted(new Outcome.LaunchFailed(msg, false), msg));
     } finally {
       if (scratch != null) {
         deleteQuietly(scratch);
@@ -175,6 +193,45 @@ final class AttemptRunner {
         deleteQuietly(promptFile);
       }
     }
+  }
+
+  /**
+   * Makes the claim durable before anything acts on it (PROTOCOL.md section 10, step 2); the
+   * dispatcher renamed without syncing. A failing fsync does not stop the attempt: the claim took
+   * effect and is visible, and dropping it would strand the task while this worker beats.
+   */
+  private void syncClaim(TaskName.Claimed claim) {
+    try {
+      ctx.spool().moves().syncClaim();
+    } catch (IOException e) {
+      log.warn(
+          "claim_not_synced task={} attempt={} consequence=the claim took effect but the fsync of"
+              + " claimed/ failed; running it (after a power loss it may be claimed again)",
+          claim.id(),
+          claim.attempt(),
+          e);
+    }
+  }
+
+  /**
+   * Why the attempt must not start, checked just before the launch: a worker that froze (GC pause,
+   * SIGSTOP, a suspended VM) after claiming may resume after the coordinator declared it dead,
+   * published a {@code lost} result and requeued the task; running now would run a stale attempt
+   * next to the new one. The claim is checked before the result: the coordinator publishes the
+   * result before it moves the claim, so a claim seen first and no result seen afterwards means the
+   * attempt was still ours and undecided at the second look. The window between this check and the
+   * exec remains (a freeze there still runs the attempt); the fencing at publish keeps that late
+   * result stale.
+   */
+  private Optional<String> staleReason(TaskName.Claimed claim) {
+    SpoolLayout layout = ctx.spool().layout();
+    if (!Files.exists(layout.path(claim), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of("claim_gone");
+    }
+    if (Files.exists(layout.result(claim.id(), claim.attempt()), LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of("attempt_decided");
+    }
+    return Optional.empty();
   }
 
   /**

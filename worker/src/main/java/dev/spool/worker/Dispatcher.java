@@ -57,6 +57,7 @@ final class Dispatcher {
   private final AttemptRunner runner;
   private final ExecutorService slotThreads;
   private final Semaphore slots;
+  private final ClaimCounts claims;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition woken = lock.newCondition();
   private boolean signalled;
@@ -66,8 +67,13 @@ final class Dispatcher {
   private long nextRescan;
 
   Dispatcher(
-      WorkerContext ctx, PendingIndex index, RunningTasks running, ExecutorService slotThreads) {
+      WorkerContext ctx,
+      PendingIndex index,
+      RunningTasks running,
+      ExecutorService slotThreads,
+      ClaimCounts claims) {
     this.ctx = ctx;
+    this.claims = claims;
     this.index = index;
     this.scanner =
         new PendingScanner(
@@ -295,11 +301,16 @@ final class Dispatcher {
     index.remove(name);
     Optional<TaskName.Claimed> claim;
     try {
+      // The fsync of the claim is done on the slot thread before the launch (AttemptRunner), so
+      // claims do not queue behind each other's fsyncs and concurrent slots share journal commits.
       claim =
-          ctx.spool().moves().tryClaim(p, ctx.identity().workerId(), ctx.identity().incarnation());
+          ctx.spool()
+              .moves()
+              .tryClaimUnsynced(p, ctx.identity().workerId(), ctx.identity().incarnation());
     } catch (IOException e) {
       claim = ownClaimAfterError(p, e);
     }
+    claims.record(claim.isPresent());
     if (claim.isEmpty()) {
       log.debug("claim_lost task={} attempt={}", p.id(), p.attempt());
       return false;
@@ -371,10 +382,10 @@ final class Dispatcher {
   }
 
   /**
-   * The claim when the claim rename took effect although tryClaim failed (the fsync of claimed/
-   * after the rename reported an I/O error). The claim is then ours and visible: this worker runs
-   * it. Dropping it would strand the task, since this worker keeps beating and nobody else recovers
-   * a live worker's claim. If the rename did not take effect, the error is rethrown.
+   * The claim when the claim rename took effect although it reported an I/O error (a lost reply
+   * over NFS). The claim is then ours and visible: this worker runs it. Dropping it would strand
+   * the task, since this worker keeps beating and nobody else recovers a live worker's claim. If
+   * the rename did not take effect, the error is rethrown.
    */
   private Optional<TaskName.Claimed> ownClaimAfterError(TaskName.Pending p, IOException e)
       throws IOException {
@@ -385,8 +396,8 @@ final class Dispatcher {
       throw e;
     }
     log.warn(
-        "claim_not_synced task={} attempt={} consequence=the claim took effect but the fsync of"
-            + " claimed/ failed; running it (after a power loss it may be claimed again)",
+        "claim_rename_failed task={} attempt={} consequence=the claim took effect although the"
+            + " rename reported an error; running it",
         p.id(),
         p.attempt(),
         e);

@@ -103,8 +103,20 @@ final class RunningTasks {
 
   /** What heartbeats report about this worker's work. */
   HeartbeatWriter.Source heartbeatSource(
-      BooleanSupplier draining, java.util.function.Supplier<List<String>> lanes) {
+      BooleanSupplier draining,
+      java.util.function.Supplier<List<String>> lanes,
+      ClaimCounts claims) {
     return new HeartbeatWriter.Source() {
+      @Override
+      public long claimsTotal() {
+        return claims.attempts();
+      }
+
+      @Override
+      public long claimsLostTotal() {
+        return claims.lost();
+      }
+
       @Override
       public List<String> lanes() {
         return lanes.get();

@@ -11,6 +11,7 @@ import dev.spool.worker.config.HostNames;
 import dev.spool.worker.config.WorkerConfig;
 import dev.spool.worker.discovery.PendingIndex;
 import dev.spool.worker.discovery.PendingWatcher;
+import dev.spool.worker.exec.LaunchMechanism;
 import dev.spool.worker.exec.StopReason;
 import dev.spool.worker.heartbeat.HeartbeatWriter;
 import dev.spool.worker.publish.AttemptFinisher;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +62,7 @@ public final class Worker implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private WorkerContext ctx;
   private final FinishLog finishes = new FinishLog();
+  private final ClaimCounts claims = new ClaimCounts();
   private HeartbeatWriter heartbeat;
   private Dispatcher dispatcher;
   private PendingWatcher watcher;
@@ -97,6 +100,8 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker " + config.workerId() + " was already started");
     }
     started = true;
+    // Before anything in this JVM starts a process (the JDK reads the setting once).
+    Optional<String> launch = LaunchMechanism.prefer();
     String host = HostNames.hostName();
     StartupCheck.Start s = StartupCheck.run(config, host, nanoTicker);
     ctx = context(s.layout(), new WorkerContext.Identity(config.workerId(), s.incarnation(), host));
@@ -117,11 +122,12 @@ public final class Worker implements AutoCloseable {
     }
     startThreads(s.layout());
     log.info(
-        "worker_started worker={} incarnation={} slots={} spool={}",
+        "worker_started worker={} incarnation={} slots={} spool={} launch_mechanism={}",
         config.workerId(),
         s.incarnation(),
         config.slots(),
-        s.layout().root());
+        s.layout().root(),
+        launch.orElse("default"));
   }
 
   private void startThreads(SpoolLayout layout) {
@@ -135,7 +141,7 @@ public final class Worker implements AutoCloseable {
               return t;
             });
     PendingIndex index = new PendingIndex();
-    dispatcher = new Dispatcher(ctx, index, running, slotThreads);
+    dispatcher = new Dispatcher(ctx, index, running, slotThreads, claims);
     dispatchThread = new Thread(dispatcher::loop, "spool-dispatch-" + config.workerId());
     dispatchThread.setDaemon(true);
     dispatchThread.start();
@@ -182,7 +188,8 @@ public final class Worker implements AutoCloseable {
         () -> {
           Dispatcher d = dispatcher;
           return d == null ? List.of() : d.offeredLanes();
-        });
+        },
+        claims);
   }
 
   /** Stops claiming new tasks; running tasks finish. Same as a drain request. */

@@ -2,6 +2,7 @@ package dev.spool.worker;
 
 import dev.spool.worker.config.ConfigFile;
 import dev.spool.worker.config.WorkerConfig;
+import dev.spool.worker.exec.LaunchMechanism;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -48,6 +49,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    LaunchMechanism.prefer(); // first: before anything in this JVM starts a process
     PrintWriter err = spec.commandLine().getErr();
     WorkerConfig cfg;
     try {

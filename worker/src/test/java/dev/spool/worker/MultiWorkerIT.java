@@ -149,9 +149,17 @@ class MultiWorkerIT {
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "worker stopped on SIGTERM");
       assertEquals(0, p.exitValue());
     }
+    long won = 0;
     for (int w = 1; w <= 4; w++) {
-      assertTrue(spool.heartbeat("w" + w).stopped());
+      var hb = spool.heartbeat("w" + w);
+      assertTrue(hb.stopped());
+      assertTrue(hb.claimsTotal() > 0, "w" + w + " counted its claims");
+      assertTrue(hb.claimsLostTotal() <= hb.claimsTotal(), "w" + w + " " + hb);
+      won += hb.claimsTotal() - hb.claimsLostTotal();
     }
+    long attempts = byTask.values().stream().mapToLong(List::size).sum();
+    // Every won claim ends in one result record; the killed incarnation's claims are not counted.
+    assertTrue(won <= attempts, "won claims " + won + " vs result records " + attempts);
   }
 
   private boolean claimedBy(String worker) {

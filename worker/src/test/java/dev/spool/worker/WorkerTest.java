@@ -107,11 +107,15 @@ class WorkerTest {
     assertTrue(spool.names(TaskState.FAILED).contains("t0~1.json"));
     Await.until(
         WAIT,
-        "the heartbeat counts what finished",
+        "the heartbeat counts what finished and the claims",
         () -> {
           try {
             Heartbeat hb = spool.heartbeat("w1");
-            return hb.succeededTotal() == 33 && hb.failedTotal() == 17;
+            // One worker alone wins every claim rename it tries.
+            return hb.succeededTotal() == 33
+                && hb.failedTotal() == 17
+                && hb.claimsTotal() == 50
+                && hb.claimsLostTotal() == 0;
           } catch (java.io.IOException | dev.spool.protocol.InvalidInputException e) {
             return false; // replaced between list and read: look again
           }

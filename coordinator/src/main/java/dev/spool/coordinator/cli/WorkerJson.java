@@ -25,6 +25,8 @@ final class WorkerJson {
     m.put("version", hb.version());
     m.put("incarnation", hb.incarnation());
     m.put("capabilities", hb.capabilities());
+    m.put("claims_total", hb.claimsTotal());
+    m.put("claims_lost_total", hb.claimsLostTotal());
     List<Object> running = new ArrayList<>();
     for (RunningTask r : hb.running()) {
       Map<String, Object> t = new LinkedHashMap<>();

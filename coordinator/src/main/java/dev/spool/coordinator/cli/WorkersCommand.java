@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
 /** {@code spool workers}: every worker that wrote a heartbeat. */
 @Command(
     name = "workers",
-    description = "Workers: id, host, alive, heartbeat age, slots, running tasks, version.")
+    description =
+        "Workers: id, host, alive, heartbeat age, slots, version, claims (lost races),"
+            + " running tasks.")
 final class WorkersCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin SpoolOptions options;
@@ -34,14 +36,14 @@ final class WorkersCommand implements Callable<Integer> {
           new String(SpoolJson.writeOutput(Map.of("workers", rows)), StandardCharsets.UTF_8));
     } else {
       out.printf(
-          "%-24s %-16s %-6s %8s %7s %-12s %s%n",
-          "WORKER", "HOST", "ALIVE", "HB AGE", "SLOTS", "VERSION", "RUNNING");
+          "%-24s %-16s %-6s %8s %7s %-12s %-16s %s%n",
+          "WORKER", "HOST", "ALIVE", "HB AGE", "SLOTS", "VERSION", "CLAIMS (LOST)", "RUNNING");
       for (WorkerView w : workers) {
         var hb = w.heartbeat();
         List<String> running = new ArrayList<>();
         hb.running().forEach(r -> running.add(r.taskId()));
         out.printf(
-            "%-24s %-16s %-6s %7.1fs %3d/%-3d %-12s %s%n",
+            "%-24s %-16s %-6s %7.1fs %3d/%-3d %-12s %-16s %s%n",
             hb.workerId(),
             hb.host(),
             w.alive() ? "yes" : "no",
@@ -49,6 +51,7 @@ final class WorkersCommand implements Callable<Integer> {
             hb.slotsUsed(),
             hb.slotsTotal(),
             hb.version(),
+            hb.claimsTotal() + " (" + hb.claimsLostTotal() + ")",
             String.join(",", running));
       }
     }

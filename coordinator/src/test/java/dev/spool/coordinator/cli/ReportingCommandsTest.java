@@ -112,8 +112,13 @@ class ReportingCommandsTest {
             List.of(),
             null,
             null,
-            null);
+            null,
+            120L,
+            9L);
     Files.write(layout.heartbeat("w1"), SpoolJson.write(hb));
+    CliRun table = run("workers", "--spool", spool);
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().contains("120 (9)"), table.out());
     CliRun r = run("workers", "--spool", spool, "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode w = SpoolJson.mapper().readTree(r.out()).get("workers").get(0);
@@ -122,6 +127,8 @@ class ReportingCommandsTest {
         w.get("alive").asBoolean(),
         "a heartbeat written just now is fresh on the file system's clock");
     assertEquals(4, w.get("slots_total").asInt());
+    assertEquals(120, w.get("claims_total").asLong());
+    assertEquals(9, w.get("claims_lost_total").asLong());
     assertEquals(0, run("drain", "--spool", spool, "w1").exit());
     assertTrue(Files.exists(layout.drainRequest("w1")));
   }

@@ -11,7 +11,9 @@ import java.util.List;
  * written_at} is for humans. {@code incarnation} grows with every start of a worker under the same
  * id, so a restarted worker can tell its predecessor's claims from its own. {@code succeeded_total}
  * and {@code failed_total} count this incarnation's finished attempts; {@code finished} lists the
- * ones since the previous heartbeat (at most {@link #MAX_FINISHED}).
+ * ones since the previous heartbeat (at most {@link #MAX_FINISHED}). {@code claims_total} and
+ * {@code claims_lost_total} count this incarnation's claim renames and the ones another claimer won
+ * (optional: 0 when absent, as in heartbeats written before they existed).
  */
 public record Heartbeat(
     Integer schemaVersion,
@@ -36,7 +38,9 @@ public record Heartbeat(
     List<RunningTask> running,
     Long succeededTotal,
     Long failedTotal,
-    List<FinishedTask> finished) {
+    List<FinishedTask> finished,
+    Long claimsTotal,
+    Long claimsLostTotal) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -64,5 +68,63 @@ public record Heartbeat(
     succeededTotal = succeededTotal == null ? 0L : succeededTotal;
     failedTotal = failedTotal == null ? 0L : failedTotal;
     finished = finished == null ? List.of() : List.copyOf(finished);
+    claimsTotal = claimsTotal == null ? 0L : claimsTotal;
+    claimsLostTotal = claimsLostTotal == null ? 0L : claimsLostTotal;
+  }
+
+  /**
+   * A heartbeat without claim counts (both 0): the shape before {@code claims_total} and {@code
+   * claims_lost_total} existed, kept so code written against it still compiles.
+   */
+  public Heartbeat(
+      Integer schemaVersion,
+      String workerId,
+      Long incarnation,
+      String host,
+      Long pid,
+      String version,
+      Instant startedAt,
+      Long seq,
+      Instant writtenAt,
+      Integer slotsUsed,
+      Integer slotsTotal,
+      List<String> capabilities,
+      List<String> types,
+      List<String> lanes,
+      Boolean draining,
+      Boolean stopped,
+      Long heapUsedBytes,
+      Long heapMaxBytes,
+      Long tasksRssBytes,
+      List<RunningTask> running,
+      Long succeededTotal,
+      Long failedTotal,
+      List<FinishedTask> finished) {
+    this(
+        schemaVersion,
+        workerId,
+        incarnation,
+        host,
+        pid,
+        version,
+        startedAt,
+        seq,
+        writtenAt,
+        slotsUsed,
+        slotsTotal,
+        capabilities,
+        types,
+        lanes,
+        draining,
+        stopped,
+        heapUsedBytes,
+        heapMaxBytes,
+        tasksRssBytes,
+        running,
+        succeededTotal,
+        failedTotal,
+        finished,
+        null,
+        null);
   }
 }

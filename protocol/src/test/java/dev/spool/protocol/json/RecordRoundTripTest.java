@@ -166,4 +166,24 @@ class RecordRoundTripTest {
         WalRecord.class);
     roundTrip(SpoolMeta.current(T), SpoolMeta.class);
   }
+
+  @Test
+  void heartbeatClaimCountsAreOptional() throws Exception {
+    Heartbeat old =
+        SpoolJson.read(
+            "heartbeats/w1.json",
+            "{\"worker_id\":\"w1\",\"incarnation\":1,\"seq\":0}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Heartbeat.class);
+    org.junit.jupiter.api.Assertions.assertEquals(0L, old.claimsTotal());
+    org.junit.jupiter.api.Assertions.assertEquals(0L, old.claimsLostTotal());
+    Heartbeat counted =
+        new Heartbeat(
+            null, "w1", 1L, null, null, null, null, 5L, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, 40L, 3L);
+    roundTrip(counted, Heartbeat.class);
+    String json = new String(SpoolJson.write(counted), java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        json.contains("\"claims_total\":40") && json.contains("\"claims_lost_total\":3"), json);
+  }
 }

@@ -49,6 +49,48 @@ class TaskMovesTest {
   }
 
   @Test
+  void aMoveFsyncsTheTargetDirectoryThenTheSourceDirectory() throws Exception {
+    List<Path> synced = new java.util.ArrayList<>();
+    FileOps recording =
+        new dev.spool.protocol.fs.ForwardingFileOps(FileOps.real()) {
+          @Override
+          public void fsyncDirectory(Path dir) throws IOException {
+            synced.add(dir);
+            super.fsyncDirectory(dir);
+          }
+        };
+
+    assertTrue(moves(recording).tryClaim(T1, "w1", 7).isPresent());
+
+    assertEquals(
+        List.of(layout.dir(TaskState.CLAIMED), layout.dir(TaskState.PENDING)),
+        synced,
+        "the new name and the removal of the old one are both durable");
+  }
+
+  @Test
+  void anUnsyncedClaimSyncsNothingUntilSyncClaim() throws Exception {
+    List<Path> synced = new java.util.ArrayList<>();
+    FileOps recording =
+        new dev.spool.protocol.fs.ForwardingFileOps(FileOps.real()) {
+          @Override
+          public void fsyncDirectory(Path dir) throws IOException {
+            synced.add(dir);
+            super.fsyncDirectory(dir);
+          }
+        };
+    TaskMoves m = moves(recording);
+
+    assertEquals(
+        Optional.of(new TaskName.Claimed("t-1", 1, "w1", 7)), m.tryClaimUnsynced(T1, "w1", 7));
+    assertEquals(List.of(), synced);
+    assertEquals(Optional.empty(), m.tryClaimUnsynced(T1, "w2", 1), "the second claimer lost");
+
+    m.syncClaim();
+    assertEquals(List.of(layout.dir(TaskState.CLAIMED), layout.dir(TaskState.PENDING)), synced);
+  }
+
+  @Test
   void aClaimWhoseRenameReplyWasLostIsStillWon() throws Exception {
     FaultyFileOps ops =
         FaultyFileOps.over(FileOps.real())

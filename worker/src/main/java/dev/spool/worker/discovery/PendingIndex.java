@@ -73,7 +73,7 @@ public final class PendingIndex {
   public boolean seen(String fileName, long scan) {
     Entry known = names.get(fileName);
     if (known != null) {
-      known.seen = scan; // indexed names were parsed when added: skip the parse on every rescan
+      known.seen = scan; // parsed when it was added: a rescan of a backlog parses only new names
       return true;
     }
     if (TaskName.parse(TaskState.PENDING, fileName).isEmpty()) {

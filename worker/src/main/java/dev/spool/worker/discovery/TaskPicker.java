@@ -7,9 +7,13 @@ import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Chooses the next pending task to claim from the {@link PendingIndex}, in name order (priority,
@@ -18,16 +22,25 @@ import java.util.Optional;
  * claim loop. The prefers rule ({@link TaskMatcher}): a not-preferred task is taken only when no
  * preferred one of the same priority is within the next {@value #PREFER_LOOKAHEAD} names. Used by
  * the dispatcher thread only.
+ *
+ * <p>Spread: several workers on one spool would all race for the same first name, and all but one
+ * lose the rename. So the picker takes one at random among the first {@value #SPREAD} eligible
+ * names of the highest priority that has one (within {@value #PREFER_LOOKAHEAD} names of the
+ * first). Priorities stay strict (a lower priority is never taken while a higher one has an
+ * eligible task); within a priority the order is FIFO up to that window: a task is passed over only
+ * by tasks at most {@value #SPREAD} places behind it.
  */
 public final class TaskPicker {
   static final int MAX_READS_PER_PICK = 64;
   static final int PREFER_LOOKAHEAD = 32;
+  static final int SPREAD = 4;
 
   private final PendingIndex index;
   private final TaskMatcher matcher;
   private final TaskFiles taskFiles;
   private final SpoolLayout layout;
   private final Readiness ready;
+  private final RandomGenerator random;
 
   /** Whether a routed task (a verdict with a lane need) can start now. */
   @FunctionalInterface
@@ -50,6 +63,26 @@ public final class TaskPicker {
       TaskFiles taskFiles,
       SpoolLayout layout,
       Readiness ready) {
+    this(new Sources(index, matcher, taskFiles, layout), ready, new SplittableRandom());
+  }
+
+  /** What a picker reads: the index, the matcher and the task files. */
+  record Sources(
+      PendingIndex index, TaskMatcher matcher, TaskFiles taskFiles, SpoolLayout layout) {}
+
+  /** A picker with its random source (tests pass a seeded one). */
+  TaskPicker(Sources sources, Readiness ready, RandomGenerator random) {
+    this(sources.index(), sources.matcher(), sources.taskFiles(), sources.layout(), ready, random);
+  }
+
+  private TaskPicker(
+      PendingIndex index,
+      TaskMatcher matcher,
+      TaskFiles taskFiles,
+      SpoolLayout layout,
+      Readiness ready,
+      RandomGenerator random) {
+    this.random = random;
     this.ready = ready;
     this.index = index;
     this.matcher = matcher;
@@ -58,13 +91,14 @@ public final class TaskPicker {
   }
 
   /**
-   * The next name to claim: the first runnable one of at least {@code minPriority}, honouring the
-   * prefers rule.
+   * The next name to claim: a runnable one of at least {@code minPriority}, honouring the prefers
+   * rule, chosen at random among the first {@value #SPREAD} eligible ones of the top priority.
    */
   public Optional<String> pick(int minPriority) throws IOException {
     int reads = 0;
     String fallback = null;
-    int fallbackPriority = -1;
+    List<String> candidates = new ArrayList<>(SPREAD);
+    int windowPriority = -1;
     int lookahead = 0;
     for (Iterator<Map.Entry<String, PendingIndex.Entry>> it = index.inOrder(); it.hasNext(); ) {
       Map.Entry<String, PendingIndex.Entry> e = it.next();
@@ -73,7 +107,8 @@ public final class TaskPicker {
       if (priority < minPriority) {
         break; // names are in priority order: nothing further qualifies
       }
-      if (fallback != null && (priority != fallbackPriority || ++lookahead > PREFER_LOOKAHEAD)) {
+      boolean windowOpen = fallback != null || !candidates.isEmpty();
+      if (windowOpen && (priority != windowPriority || ++lookahead > PREFER_LOOKAHEAD)) {
         break;
       }
       Verdict v = e.getValue().verdict();
@@ -91,17 +126,29 @@ public final class TaskPicker {
         continue;
       }
       switch (v.kind()) {
-        case ELIGIBLE, QUARANTINE -> {
-          return Optional.of(name);
+        case QUARANTINE -> {
+          if (candidates.isEmpty()) {
+            return Optional.of(name); // claimed only to be quarantined: no reason to wait
+          }
+        }
+        case ELIGIBLE -> {
+          candidates.add(name);
+          windowPriority = priority;
+          if (candidates.size() == SPREAD) {
+            return Optional.of(candidates.get(random.nextInt(SPREAD)));
+          }
         }
         case ELIGIBLE_NOT_PREFERRED -> {
           if (fallback == null) {
             fallback = name;
-            fallbackPriority = priority;
+            windowPriority = priority;
           }
         }
         default -> {}
       }
+    }
+    if (!candidates.isEmpty()) {
+      return Optional.of(candidates.get(random.nextInt(candidates.size())));
     }
     return Optional.ofNullable(fallback);
   }

@@ -46,6 +46,16 @@ public final class HeartbeatWriter {
     default List<String> lanes() {
       return List.of();
     }
+
+    /** Claim renames this incarnation attempted. */
+    default long claimsTotal() {
+      return 0;
+    }
+
+    /** Claim renames that found the task already taken by another claimer. */
+    default long claimsLostTotal() {
+      return 0;
+    }
   }
 
   /** What stays the same for the worker's whole life. */
@@ -176,7 +186,9 @@ public final class HeartbeatWriter {
             source.running(),
             finishes.succeeded(),
             finishes.failed(),
-            pendingFinished);
+            pendingFinished,
+            source.claimsTotal(),
+            source.claimsLostTotal());
     files.replace(target, SpoolJson.writePretty(hb));
     seq.incrementAndGet();
     pendingFinished = List.of();
