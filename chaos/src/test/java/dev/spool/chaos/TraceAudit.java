@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  *   <li>every file renamed or linked from tmp/ into a spool directory was fsynced after its last
  *       write and before the rename or link ({@code unsynced_publish});
  *   <li>every rename or link into a spool directory is followed by an fsync of the target directory
- *       by the same thread before that thread's next rename or link ({@code unsynced_dir});
+ *       by the same thread before that thread's next rename or link ({@code unsynced_dir}); except
+ *       a worker's claim (pending/ to claimed/), whose directory fsync the slot thread does before
+ *       it launches the task: it must come, from any thread, before the attempt's result is
+ *       published ({@code unsynced_claim});
  *   <li>no rename or link into a spool directory happens while a decision written to the WAL is not
  *       yet fsynced ({@code wal_not_synced}); the unforced "applied" markers are counted, not
  *       flagged (DecisionLog documents why they need no fsync).
@@ -57,6 +60,7 @@ final class TraceAudit {
     Map<String, Integer> lastWrite = new HashMap<>();
     Map<String, Integer> lastFsync = new HashMap<>();
     Map<String, String> awaitingDirSync = new HashMap<>(); // tid -> "dir|description"
+    Map<String, String> unsyncedClaims = new HashMap<>(); // "ID~A" -> description
     List<String> v = new ArrayList<>();
     int walDirtySince = -1;
     String walDirtyPath = null;
@@ -95,6 +99,10 @@ final class TraceAudit {
           walDirtySince = -1;
           walDirtyPath = null;
         }
+        if (p.equals(root + "claimed") && !unsyncedClaims.isEmpty()) {
+          unsyncedClaims.clear();
+          dirFsyncs++;
+        }
         String waiting = awaitingDirSync.get(tid);
         if (waiting != null && waiting.startsWith(p + "|")) {
           awaitingDirSync.remove(tid);
@@ -112,6 +120,19 @@ final class TraceAudit {
         String dir = dst.substring(0, dst.lastIndexOf('/'));
         String what =
             m.group(1) + " " + rel(src, root) + " -> " + rel(dst, root) + " (line " + (i + 1) + ")";
+        String name = dst.substring(dst.lastIndexOf('/') + 1);
+        if (dst.startsWith(root + "results/")) {
+          String claim = unsyncedClaims.remove(name.replaceAll("\\.json$", ""));
+          if (claim != null) {
+            v.add("unsynced_claim: " + claim + " not fsynced before its result " + what);
+          }
+        }
+        if (src.startsWith(root + "pending/") && dir.equals(root + "claimed")) {
+          String[] f = name.split("~");
+          unsyncedClaims.put(f[0] + "~" + f[1], what);
+          moves++;
+          continue;
+        }
         String pending = awaitingDirSync.put(tid, dir + "|" + what);
         if (pending != null) {
           v.add(
@@ -144,6 +165,9 @@ final class TraceAudit {
           moves++;
         }
       }
+    }
+    for (String claim : unsyncedClaims.values()) {
+      v.add("unsynced_claim: " + claim + " never followed by an fsync of claimed/");
     }
     for (String pending : awaitingDirSync.values()) {
       v.add(
