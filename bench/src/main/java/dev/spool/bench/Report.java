@@ -126,10 +126,20 @@ final class Report {
         mem = String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
       }
     }
-    String fs =
-        Workloads.runForOutput(
-                List.of("stat", "-f", "-c", "%T", work.toString()), Duration.ofSeconds(10))
-            .strip();
+    String fs;
+    try {
+      // findmnt names ext4 as such; stat -f reports the ext2/ext3 magic for all three.
+      fs =
+          Workloads.runForOutput(
+                  List.of("findmnt", "-n", "-o", "FSTYPE", "-T", work.toString()),
+                  Duration.ofSeconds(10))
+              .strip();
+    } catch (Exception e) {
+      fs =
+          Workloads.runForOutput(
+                  List.of("stat", "-f", "-c", "%T", work.toString()), Duration.ofSeconds(10))
+              .strip();
+    }
     return String.format(
         Locale.ROOT,
         "%d cores, %s RAM, Linux %s, Java %s (%s), work directory on %s.",

@@ -171,11 +171,15 @@ final class Workloads {
     double pollInterval = 0.2;
     for (int r = 1; r <= runs; r++) {
       base50.add(Stats.percentile(spawnLatencies(sizes.latencyReps()), 50));
-      double[] watched = latencyRun("w2-r" + r, sizes.latencyReps(), List.of());
+      double[] watched = latencyRun("w2-r" + r, sizes.latencyReps(), List.of(), 0);
       Path cfg = work.resolve("w2-poll.yaml");
       Files.writeString(cfg, "rescan_interval: " + pollInterval + "\nwatch: false\n");
       double[] polled =
-          latencyRun("w2p-r" + r, sizes.pollReps(), List.of("--config", cfg.toString()));
+          latencyRun(
+              "w2p-r" + r,
+              sizes.pollReps(),
+              List.of("--config", cfg.toString()),
+              (long) (pollInterval * 1000));
       p50.add(Stats.percentile(watched, 50));
       p99.add(Stats.percentile(watched, 99));
       poll50.add(Stats.percentile(polled, 50));
@@ -223,8 +227,15 @@ final class Workloads {
         .row("latency p99 ms, polling", fmt(pb), "", "", "", null);
   }
 
-  /** An idle worker; drops one task at a time and times until done/ID.json exists. */
-  double[] latencyRun(String name, int reps, List<String> workerArgs) throws Exception {
+  /**
+   * An idle worker; drops one task at a time and times until done/ID.json exists. With {@code
+   * spreadMillis} > 0 each drop waits a random 0..spreadMillis first: back-to-back drops would
+   * otherwise lock onto a polling worker's rescan phase (each task is found by a rescan and the
+   * next one dropped right after it, so every drop would wait a whole interval) where a user's
+   * drops come at random times.
+   */
+  double[] latencyRun(String name, int reps, List<String> workerArgs, long spreadMillis)
+      throws Exception {
     SpoolLayout layout = freshSpool(name);
     try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
         DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
@@ -234,7 +245,11 @@ final class Workloads {
       // One untimed round trip first, as the peers' scripts do for connection set-up.
       roundTrip(seeder, done, name + "-warm");
       double[] ms = new double[reps];
+      java.util.SplittableRandom random = new java.util.SplittableRandom(reps);
       for (int i = 0; i < reps; i++) {
+        if (spreadMillis > 0) {
+          TimeUnit.MILLISECONDS.sleep(random.nextLong(spreadMillis + 1));
+        }
         ms[i] = roundTrip(seeder, done, String.format("%s-%04d", name, i));
       }
       return ms;

@@ -144,13 +144,16 @@ public final class Worker implements AutoCloseable {
     dispatcher = new Dispatcher(ctx, index, running, slotThreads, claims);
     dispatchThread = new Thread(dispatcher::loop, "spool-dispatch-" + config.workerId());
     dispatchThread.setDaemon(true);
-    dispatchThread.start();
+    // The watch is registered before the dispatcher's first listing: a task that lands between
+    // the two is then seen by one or the other. The other way round, a task dropped right after
+    // the first listing waited a whole rescan interval for the second.
     if (config.watch()) {
       watcher =
           new PendingWatcher(
               layout.dir(TaskState.PENDING), index, dispatcher::wake, dispatcher::requestRescan);
       watcher.start();
     }
+    dispatchThread.start();
   }
 
   private WorkerContext context(SpoolLayout layout, WorkerContext.Identity identity) {
