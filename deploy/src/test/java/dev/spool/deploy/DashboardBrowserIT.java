@@ -364,6 +364,18 @@ class DashboardBrowserIT {
     browser.open(url(withActions, "/login"));
     browser.type("#token", TOKEN);
     browser.click("#login");
+    // The login answers with a redirect to the overview that sets the session cookie; opening
+    // the task page before that answer arrived would look again without the session.
+    Await.until(
+        Duration.ofSeconds(30),
+        "the login led to the overview",
+        () -> {
+          try {
+            return browser.find("svg#chart").isPresent();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
     browser.open(url(withActions, "/task?id=long-1"));
     browser.screenshot(SHOTS.resolve("task-running.png"));
     browser.click("button#cancel");
