@@ -207,6 +207,20 @@ class DashboardBrowserIT {
     return "http://127.0.0.1:" + d.port() + path;
   }
 
+  /** Waits until an element matching {@code css} is there ({@code present}) or gone. */
+  void awaitElement(String css, boolean present, String what) {
+    Await.until(
+        Duration.ofSeconds(30),
+        what,
+        () -> {
+          try {
+            return browser.find(css).isPresent() == present;
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
   void awaitText(String css, String expected) {
     Await.until(
         Duration.ofSeconds(30),
@@ -312,16 +326,10 @@ class DashboardBrowserIT {
         "--",
         "true");
     awaitText("#total", "1");
-    Await.until(
-        Duration.ofSeconds(30),
-        "the new scheduled task is listed without a reload",
-        () -> {
-          try {
-            return browser.find("#task-rows a[href='/task?id=later-live']").isPresent();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    awaitElement(
+        "#task-rows a[href='/task?id=later-live']",
+        true,
+        "the new scheduled task is listed without a reload");
     assertEquals(
         "kept",
         browser
@@ -366,16 +374,7 @@ class DashboardBrowserIT {
     browser.click("#login");
     // The login answers with a redirect to the overview that sets the session cookie; opening
     // the task page before that answer arrived would look again without the session.
-    Await.until(
-        Duration.ofSeconds(30),
-        "the login led to the overview",
-        () -> {
-          try {
-            return browser.find("svg#chart").isPresent();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    awaitElement("svg#chart", true, "the login led to the overview");
     browser.open(url(withActions, "/task?id=long-1"));
     browser.screenshot(SHOTS.resolve("task-running.png"));
     browser.click("button#cancel");
@@ -391,16 +390,7 @@ class DashboardBrowserIT {
     browser.open(url(withActions, "/"));
     browser.script(
         "document.querySelector('#workers tr').setAttribute('data-probe', 'first'); return 1");
-    Await.until(
-        Duration.ofSeconds(30),
-        "a poll rebuilt the worker rows",
-        () -> {
-          try {
-            return browser.find("#workers tr[data-probe]").isEmpty();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    awaitElement("#workers tr[data-probe]", false, "a poll rebuilt the worker rows");
     assertTrue(
         browser.find("tr[data-worker=vm1-w] form input[name=csrf]").isPresent(),
         "the rebuilt row keeps its drain form with the session's CSRF token");
