@@ -46,7 +46,7 @@ final class Fleet implements AutoCloseable {
             logDir,
             "coordinator",
             List.of("coordinator", "--spool", layout.root().toString()),
-            Map.of());
+            Map.of("SPOOL_JAVA_OPTS", profileOpts("")));
     awaitFile(coordinator, layout.coordinatorLease());
     return coordinator;
   }
@@ -66,10 +66,19 @@ final class Fleet implements AutoCloseable {
             Integer.toString(slots),
             "--allow-argv"));
     args.addAll(extraArgs);
-    Daemon w = Daemon.start(launcher, logDir, id, args, Map.of("SPOOL_JAVA_OPTS", javaOpts));
+    Daemon w = Daemon.start(launcher, logDir, id, args, Map.of("SPOOL_JAVA_OPTS", profileOpts(javaOpts)));
     workers.add(w);
     awaitFile(w, layout.heartbeat(id));
     return w;
+  }
+
+  /**
+   * {@code opts} plus {@code SPOOL_BENCH_DAEMON_OPTS} from the harness's environment: JVM flags for
+   * every daemon, for profiling a workload (for example a flight recording into a directory).
+   */
+  private static String profileOpts(String opts) {
+    String extra = System.getenv("SPOOL_BENCH_DAEMON_OPTS");
+    return extra == null || extra.isBlank() ? opts : (opts + " " + extra).trim();
   }
 
   void stopWorkers() {
