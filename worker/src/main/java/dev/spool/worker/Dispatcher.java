@@ -320,7 +320,9 @@ final class Dispatcher {
     Path file = ctx.spool().layout().path(c);
     Task task;
     try {
-      task = ctx.spool().taskFiles().read(file, c.id());
+      byte[] bytes = ctx.spool().taskFiles().readBytes(file);
+      Task decoded = picker.decoded(name, bytes);
+      task = decoded != null ? decoded : ctx.spool().taskFiles().parse(file, bytes, c.id());
     } catch (NoSuchFileException e) {
       // Someone moved our fresh claim (an operator's requeue); it is theirs to account for.
       log.warn("claim_vanished task={} attempt={}", c.id(), c.attempt());

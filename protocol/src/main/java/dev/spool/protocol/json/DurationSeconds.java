@@ -32,8 +32,36 @@ final class DurationSeconds {
     @Override
     public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      gen.writeNumber(BigDecimal.valueOf(value.toMillis()).divide(THOUSAND).stripTrailingZeros());
+      gen.writeNumber(text(value));
     }
+  }
+
+  /**
+   * Seconds with up to three decimals and no trailing zeros, as {@code
+   * BigDecimal.valueOf(millis).divide(1000).stripTrailingZeros().toPlainString()} writes them,
+   * without the BigDecimal arithmetic (every result record carries durations).
+   */
+  static String text(Duration value) {
+    long millis = value.toMillis();
+    if (millis < 0) {
+      return BigDecimal.valueOf(millis).divide(THOUSAND).stripTrailingZeros().toPlainString();
+    }
+    long seconds = millis / 1000;
+    int fraction = (int) (millis % 1000);
+    if (fraction == 0) {
+      return Long.toString(seconds);
+    }
+    StringBuilder b = new StringBuilder(24).append(seconds).append('.');
+    if (fraction < 100) {
+      b.append('0');
+    }
+    if (fraction < 10) {
+      b.append('0');
+    }
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+    }
+    return b.append(fraction).toString();
   }
 
   private static final class Reader extends JsonDeserializer<Duration> {

@@ -119,11 +119,7 @@ public final class SpoolLayout {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(64);
-      for (byte b : hash) {
-        hex.append(String.format("%02x", b));
-      }
-      return idempotencyDir().resolve(hex + ".json");
+      return idempotencyDir().resolve(java.util.HexFormat.of().formatHex(hash) + ".json");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }

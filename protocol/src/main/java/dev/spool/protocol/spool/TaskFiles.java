@@ -29,20 +29,41 @@ public final class TaskFiles {
    * @throws IOException if the disk or permissions fail
    */
   public Task read(Path file, String expectedId) throws IOException, InvalidInputException {
+    return parse(file, readBytes(file), expectedId);
+  }
+
+  /**
+   * The bytes of the task file at {@code file}, refused as {@link #read} refuses an unsafe entry (a
+   * link, a special file, several hard links, too large).
+   *
+   * @throws InvalidInputException for an unsafe entry
+   * @throws java.nio.file.NoSuchFileException if the file vanished
+   * @throws IOException if the disk or permissions fail
+   */
+  public byte[] readBytes(Path file) throws IOException, InvalidInputException {
     String source = layout.relative(file);
     Optional<String> unsafe = SafeFiles.unsafeReason(file, SpoolJson.MAX_DOCUMENT_BYTES);
     if (unsafe.isPresent()) {
       throw new InvalidInputException(source, null, unsafe.get());
     }
-    byte[] bytes;
     try {
-      bytes = SafeFiles.readBounded(file, SpoolJson.MAX_DOCUMENT_BYTES);
+      return SafeFiles.readBounded(file, SpoolJson.MAX_DOCUMENT_BYTES);
     } catch (SafeFiles.FileTooLargeException e) {
       throw new InvalidInputException(
           source,
           null,
           "grew over the limit of " + SpoolJson.MAX_DOCUMENT_BYTES + " bytes while being read");
     }
+  }
+
+  /**
+   * Decodes and validates task bytes read from {@code file} (named in every error).
+   *
+   * @param expectedId the id the file name carries, or null for a name outside the grammar
+   * @throws InvalidInputException for invalid content
+   */
+  public Task parse(Path file, byte[] bytes, String expectedId) throws InvalidInputException {
+    String source = layout.relative(file);
     Task task = SpoolJson.read(source, bytes, Task.class);
     if (expectedId != null && !task.id().equals(expectedId)) {
       throw new InvalidInputException(

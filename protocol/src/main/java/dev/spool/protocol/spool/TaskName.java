@@ -49,7 +49,10 @@ public sealed interface TaskName
 
     @Override
     public String fileName() {
-      return String.format("%03d~%013d~%s~%d.json", 999 - priority, enqueuedMillis, id, attempt);
+      StringBuilder b = new StringBuilder(id.length() + 30);
+      padded(b, 999 - priority, 3).append('~');
+      padded(b, enqueuedMillis, 13).append('~').append(id).append('~').append(attempt);
+      return b.append(".json").toString();
     }
   }
 
@@ -69,7 +72,10 @@ public sealed interface TaskName
 
     @Override
     public String fileName() {
-      return String.format("%013d~%03d~%s~%d.json", dueMillis, 999 - priority, id, attempt);
+      StringBuilder b = new StringBuilder(id.length() + 30);
+      padded(b, dueMillis, 13).append('~');
+      padded(b, 999 - priority, 3).append('~').append(id).append('~').append(attempt);
+      return b.append(".json").toString();
     }
   }
 
@@ -171,6 +177,21 @@ public sealed interface TaskName
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Appends {@code value} as {@code String.format("%0" + width + "d")} would (names are built for
+   * every claim and every listed entry, and a Formatter costs more than the rest of the name).
+   */
+  static StringBuilder padded(StringBuilder b, long value, int width) {
+    if (value < 0) {
+      return b.append(String.format("%0" + width + "d", value));
+    }
+    String digits = Long.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
   }
 
   private static int digits(String s) {

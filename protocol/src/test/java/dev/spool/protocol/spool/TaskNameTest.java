@@ -174,4 +174,22 @@ class TaskNameTest {
   private static <T extends TaskName> List<T> byFileName(List<T> names) {
     return sorted(names, Comparator.comparing(TaskName::fileName));
   }
+
+  @Test
+  void paddingWritesWhatTheFormatterWrites() {
+    Random r = new Random(9);
+    for (int i = 0; i < 100_000; i++) {
+      long v =
+          switch (r.nextInt(3)) {
+            case 0 -> r.nextInt(2000) - 1000;
+            case 1 -> Math.abs(r.nextLong());
+            default -> (long) r.nextInt(Integer.MAX_VALUE);
+          };
+      int width = 1 + r.nextInt(14);
+      assertEquals(
+          String.format("%0" + width + "d", v),
+          TaskName.padded(new StringBuilder(), v, width).toString(),
+          v + " width " + width);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class TaskPicker {
   private final SpoolLayout layout;
   private final Readiness ready;
   private final RandomGenerator random;
+  private final RecentReads recent = new RecentReads();
 
   /** Whether a routed task (a verdict with a lane need) can start now. */
   @FunctionalInterface
@@ -153,12 +155,27 @@ public final class TaskPicker {
     return Optional.ofNullable(fallback);
   }
 
+  /**
+   * The task this picker decoded for its verdict under {@code name}, if the claimed file still
+   * holds exactly {@code claimedBytes}; null otherwise (decode the bytes afresh). Saves the second
+   * decode of every claimed task.
+   */
+  public Task decoded(String name, byte[] claimedBytes) {
+    return recent.take(name, claimedBytes);
+  }
+
   /** Reads a pending task for its verdict; null when the file is gone (claimed by another). */
   private Verdict examine(String name) throws IOException {
     TaskName.Pending p = PendingIndex.parse(name);
     try {
-      Task t = taskFiles.read(layout.path(p), p.id());
-      return matcher.verdict(t, p.attempt());
+      Path file = layout.path(p);
+      byte[] bytes = taskFiles.readBytes(file);
+      Task t = taskFiles.parse(file, bytes, p.id());
+      Verdict v = matcher.verdict(t, p.attempt());
+      if (v.runnable()) {
+        recent.put(name, bytes, t);
+      }
+      return v;
     } catch (NoSuchFileException e) {
       index.remove(name);
       return null;

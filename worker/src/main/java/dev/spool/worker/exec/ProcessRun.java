@@ -100,7 +100,7 @@ public final class ProcessRun {
           "cannot start " + spec.argv().get(0) + " in " + spec.cwd() + ": " + e.getMessage();
       return finish(new Outcome.LaunchFailed(msg, isPermanent(e)), started, t0, msg);
     }
-    tree = new ProcessTree(p.toHandle(), spec.token());
+    tree = new ProcessTree(p.toHandle(), spec.token(), nanoTicker);
     CrashPoints.reach(CrashPoints.AFTER_PROCESS_START);
     stdout = capture(p, true);
     stderr = capture(p, false);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The processes of one attempt: the root, every descendant seen in repeated snapshots, and (on
@@ -28,13 +29,32 @@ final class ProcessTree {
   static final String TOKEN_VARIABLE = "SPOOL_RUN_TOKEN";
   private static final Path PROC = Path.of("/proc");
 
+  private static final Path LAST_PID = PROC.resolve("sys/kernel/ns_last_pid");
+  private static final long PID_MAX = readLong(PROC.resolve("sys/kernel/pid_max"));
+
+  /**
+   * Pids (threads included) a machine can be assumed not to allocate faster than: a million a
+   * second. Within half of pid_max allocations of the root's start, pids cannot have wrapped around
+   * past the root's.
+   */
+  private static final long PID_ALLOCATIONS_PER_SECOND = 1_000_000;
+
   private final ProcessHandle root;
   private final byte[] tokenEntry;
+  private final LongSupplier nanoTicker;
+  private final long startedNanos;
   private final Map<Long, ProcessHandle> known = new ConcurrentHashMap<>();
 
   ProcessTree(ProcessHandle root, String token) {
+    this(root, token, System::nanoTime);
+  }
+
+  /** {@code root} has just been started; {@code nanoTicker} measures the time since. */
+  ProcessTree(ProcessHandle root, String token, LongSupplier nanoTicker) {
     this.root = root;
     this.tokenEntry = (TOKEN_VARIABLE + "=" + token).getBytes(StandardCharsets.UTF_8);
+    this.nanoTicker = nanoTicker;
+    this.startedNanos = nanoTicker.getAsLong();
   }
 
   /** Remembers the current descendants; call often while the root runs. */
@@ -137,6 +157,7 @@ final class ProcessTree {
       return;
     }
     long self = ProcessHandle.current().pid();
+    long[] range = newPids();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
@@ -144,6 +165,9 @@ final class ProcessTree {
           continue;
         }
         long pid = Long.parseLong(name);
+        if (range != null && (pid < range[0] || pid > range[1])) {
+          continue; // existed before the root started: cannot have inherited its token
+        }
         if (pid == self || known.containsKey(pid) || !carriesToken(d)) {
           continue;
         }
@@ -152,6 +176,35 @@ final class ProcessTree {
       }
     } catch (IOException e) {
       // /proc vanished or is unreadable: the descendant snapshots still apply.
+    }
+  }
+
+  /**
+   * The pids that processes started since the root can have, {@code [root, last allocated]}, or
+   * null when that cannot be known (then every process is read). Reading each process's environment
+   * is what the scan costs, and at the end of a short attempt nearly every process of the machine
+   * is older than the root. Linux hands out pids in increasing order and wraps at pid_max; a
+   * descendant has a pid in that range unless the counter wrapped around since the root started. A
+   * wrap shows as a last pid below the root's; a wrap all the way round past the root's pid again
+   * needs pid_max allocations, excluded by keeping to {@link #PID_ALLOCATIONS_PER_SECOND} for at
+   * most half of them.
+   */
+  private long[] newPids() {
+    long elapsed = nanoTicker.getAsLong() - startedNanos;
+    if (PID_MAX <= 0 || elapsed > PID_MAX / 2 * (1_000_000_000L / PID_ALLOCATIONS_PER_SECOND)) {
+      return null;
+    }
+    long last = readLong(LAST_PID);
+    long first = root.pid();
+    return last >= first ? new long[] {first, last} : null;
+  }
+
+  /** A number in a /proc file, or -1 when it cannot be read (not Linux, a restricted /proc). */
+  private static long readLong(Path file) {
+    try (java.io.FileInputStream in = new java.io.FileInputStream(file.toString())) {
+      return Long.parseLong(new String(in.readNBytes(32), StandardCharsets.US_ASCII).strip());
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

@@ -91,4 +91,28 @@ class TaskPickerTest {
     assertEquals(Set.of(a, b), picked);
     assertTrue(picker(1).pick(600).isEmpty(), "nothing at or above the minimum priority");
   }
+
+  @Test
+  void aClaimedTaskIsDecodedAgainOnlyWhenItsBytesChanged() throws Exception {
+    String name = add(500, 0, "same");
+    String other = add(500, 1, "rewritten");
+    TaskPicker picker = picker(1);
+    Set<String> picked = new HashSet<>();
+    for (int i = 0; i < 2; i++) {
+      String n = picker.pick(0).orElseThrow();
+      picked.add(n);
+      index.remove(n);
+    }
+    assertEquals(Set.of(name, other), picked);
+    byte[] same =
+        java.nio.file.Files.readAllBytes(
+            layout.dir(dev.spool.protocol.spool.TaskState.PENDING).resolve(name));
+    Task decoded = picker.decoded(name, same);
+    assertEquals("same", decoded.id());
+    assertEquals(null, picker.decoded(name, same), "an entry serves one claim only");
+    byte[] changed =
+        dev.spool.protocol.json.SpoolJson.write(
+            Task.ofArgv("rewritten", T, List.of("echo", "changed")));
+    assertEquals(null, picker.decoded(other, changed), "rewritten in place: decode afresh");
+  }
 }

@@ -78,6 +78,12 @@ class ProcessTreeTest {
   }
 
   private RunResult runChecked(String body, Duration timeout, Duration bound) throws Exception {
+    return runChecked(body, timeout, bound, System::nanoTime);
+  }
+
+  private RunResult runChecked(
+      String body, Duration timeout, Duration bound, java.util.function.LongSupplier ticker)
+      throws Exception {
     Path script = Scripts.write(dir, "task.sh", body);
     LaunchSpec spec =
         new LaunchSpec(
@@ -90,7 +96,7 @@ class ProcessTreeTest {
             "token-" + System.nanoTime());
     long seq0 = heartbeat.seq();
     long t0 = System.nanoTime();
-    RunResult r = new ProcessRun(spec, Clock.systemUTC(), System::nanoTime).run();
+    RunResult r = new ProcessRun(spec, Clock.systemUTC(), ticker).run();
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     long beats = heartbeat.seq() - seq0;
     assertTrue(took.compareTo(bound) < 0, "took " + took + ", bound " + bound);
@@ -141,6 +147,23 @@ class ProcessTreeTest {
                 + " echo done",
             Duration.ofSeconds(20),
             GRACE.plusSeconds(3));
+    assertInstanceOf(Outcome.Succeeded.class, r.outcome());
+  }
+
+  /**
+   * With time standing still the token scan reads only pids allocated since the root started (the
+   * short-attempt path): the escaped grandchild is among them and is still found and stopped.
+   */
+  @Test
+  void theScanOfPidsNewerThanTheRootFindsAnEscapedGrandchild() throws Exception {
+    RunResult r =
+        runChecked(
+            "echo $$ >> \"$1\"; ( setsid sh -c 'echo $$ >> \"$1\"; exec sleep 60' sh \"$1\" & );"
+                + " while [ ! -s \"$1\" ] || [ $(wc -l < \"$1\") -lt 2 ]; do sleep 0.05; done;"
+                + " echo done",
+            Duration.ofSeconds(20),
+            GRACE.plusSeconds(3),
+            () -> 0L);
     assertInstanceOf(Outcome.Succeeded.class, r.outcome());
   }
 
