@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -56,15 +59,34 @@ final class CappedOutput {
     this.lastOutputNanos = nanoTicker.getAsLong();
   }
 
-  /** Starts the copying thread (a daemon, so an abandoned copy never blocks JVM exit). */
-  void start(String threadName) {
-    Thread t = new Thread(this::copy, threadName);
-    t.setDaemon(true);
-    t.start();
+  /**
+   * Copy threads are pooled (daemons, so an abandoned copy never blocks JVM exit): a thread and a
+   * 64 KiB buffer per stream per attempt were a visible share of a trivial task's cost. A copy a
+   * stray process keeps blocked holds its pool thread; the pool grows instead of waiting for it.
+   */
+  private static final ExecutorService COPIERS =
+      Executors.newCachedThreadPool(
+          new ThreadFactory() {
+            private final AtomicLong next = new AtomicLong();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "spool-output-" + next.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
+
+  private static final ThreadLocal<byte[]> BUFFER =
+      ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+  /** Starts copying on a pooled thread. */
+  void start() {
+    COPIERS.execute(this::copy);
   }
 
   private void copy() {
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = BUFFER.get();
     try (OutputStream out =
         Files.newOutputStream(
             file,

@@ -147,7 +147,7 @@ public final class ProcessRun {
             spec.output().capBytes(),
             clock,
             nanoTicker);
-    c.start("spool-" + (out ? "stdout-" : "stderr-") + p.pid());
+    c.start();
     return c;
   }
 
