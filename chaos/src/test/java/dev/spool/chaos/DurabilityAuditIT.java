@@ -76,7 +76,7 @@ class DurabilityAuditIT {
     List<String> lines = new ArrayList<>();
     List<String> violations = new ArrayList<>();
     for (Path trace : List.of(coordTrace, workerTrace)) {
-      TraceAudit.Result r = TraceAudit.audit(trace, c.layout.root());
+      TraceAudit.Result r = TraceAudit.audit(trace, c.layout.root(), trace.equals(workerTrace));
       String who = trace.getFileName().toString().replace(".trace", "");
       lines.add(
           String.format(

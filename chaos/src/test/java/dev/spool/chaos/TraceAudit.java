@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  *       by the same thread before that thread's next rename or link ({@code unsynced_dir}); except
  *       a worker's claim (pending/ to claimed/), whose directory fsync the slot thread does before
  *       it launches the task: it must come, from any thread, before the attempt's result is
- *       published ({@code unsynced_claim});
+ *       published ({@code unsynced_claim}); and, in a worker's trace, a finishing move (claimed/ to
+ *       any other state), whose directory fsync a background thread does after the slot moved on
+ *       (the result record is durable first): it must come from some thread before the trace ends
+ *       ({@code unsynced_finish});
  *   <li>no rename or link into a spool directory happens while a decision written to the WAL is not
  *       yet fsynced ({@code wal_not_synced}); the unforced "applied" markers are counted, not
  *       flagged (DecisionLog documents why they need no fsync).
@@ -54,13 +57,23 @@ final class TraceAudit {
 
   private TraceAudit() {}
 
+  /** The audit of a coordinator's (or any non-worker's) trace. */
   static Result audit(Path trace, Path spool) throws IOException {
+    return audit(trace, spool, false);
+  }
+
+  /**
+   * @param worker true for a worker's trace: its finishing moves may be synced by another thread
+   *     later
+   */
+  static Result audit(Path trace, Path spool, boolean worker) throws IOException {
     String root = spool.toString() + "/";
     String tmp = root + "tmp/";
     Map<String, Integer> lastWrite = new HashMap<>();
     Map<String, Integer> lastFsync = new HashMap<>();
     Map<String, String> awaitingDirSync = new HashMap<>(); // tid -> "dir|description"
     Map<String, String> unsyncedClaims = new HashMap<>(); // "ID~A" -> description
+    Map<String, List<String>> unsyncedFinishes = new HashMap<>(); // dir -> descriptions
     List<String> v = new ArrayList<>();
     int walDirtySince = -1;
     String walDirtyPath = null;
@@ -103,6 +116,9 @@ final class TraceAudit {
           unsyncedClaims.clear();
           dirFsyncs++;
         }
+        if (unsyncedFinishes.remove(p) != null) {
+          dirFsyncs++;
+        }
         String waiting = awaitingDirSync.get(tid);
         if (waiting != null && waiting.startsWith(p + "|")) {
           awaitingDirSync.remove(tid);
@@ -130,6 +146,11 @@ final class TraceAudit {
         if (src.startsWith(root + "pending/") && dir.equals(root + "claimed")) {
           String[] f = name.split("~");
           unsyncedClaims.put(f[0] + "~" + f[1], what);
+          moves++;
+          continue;
+        }
+        if (worker && src.startsWith(root + "claimed/") && !dir.equals(root + "claimed")) {
+          unsyncedFinishes.computeIfAbsent(dir, k -> new ArrayList<>()).add(what);
           moves++;
           continue;
         }
@@ -168,6 +189,11 @@ final class TraceAudit {
     }
     for (String claim : unsyncedClaims.values()) {
       v.add("unsynced_claim: " + claim + " never followed by an fsync of claimed/");
+    }
+    for (List<String> finishes : unsyncedFinishes.values()) {
+      for (String f : finishes) {
+        v.add("unsynced_finish: " + f + " never followed by an fsync of its directory");
+      }
     }
     for (String pending : awaitingDirSync.values()) {
       v.add(

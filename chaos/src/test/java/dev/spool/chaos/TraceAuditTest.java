@@ -68,4 +68,37 @@ class TraceAuditTest {
     assertEquals(1, v.size(), v.toString());
     assertTrue(v.get(0).startsWith("unsynced_dir:"), v.toString());
   }
+
+  private List<String> auditWorker(String... lines) throws Exception {
+    Path trace = tmp.resolve("worker-trace");
+    Files.write(trace, List.of(lines));
+    return TraceAudit.audit(trace, Path.of("/s"), true).violations();
+  }
+
+  private static final String FINISH =
+      "11 rename(\"/s/claimed/t1~1~w~1.json\", \"/s/done/t1.json\") = 0";
+
+  @Test
+  void aWorkersFinishSyncedLaterByAnotherThreadPasses() throws Exception {
+    assertEquals(
+        List.of(),
+        auditWorker(
+            FINISH,
+            "11 rename(\"/s/claimed/t2~1~w~1.json\", \"/s/done/t2.json\") = 0",
+            "12 fsync(9</s/done>) = 0"));
+  }
+
+  @Test
+  void aWorkersFinishNeverSyncedIsFlagged() throws Exception {
+    List<String> v = auditWorker(FINISH, "12 fsync(9</s/claimed>) = 0");
+    assertEquals(1, v.size(), v.toString());
+    assertTrue(v.get(0).startsWith("unsynced_finish:"), v.get(0));
+  }
+
+  @Test
+  void outsideAWorkerAFinishMustBeSyncedByItsOwnThread() throws Exception {
+    List<String> v = audit(FINISH, "12 fsync(9</s/done>) = 0");
+    assertEquals(1, v.size(), v.toString());
+    assertTrue(v.get(0).startsWith("unsynced_dir:"), v.get(0));
+  }
 }

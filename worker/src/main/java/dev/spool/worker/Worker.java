@@ -15,6 +15,7 @@ import dev.spool.worker.exec.LaunchMechanism;
 import dev.spool.worker.exec.StopReason;
 import dev.spool.worker.heartbeat.HeartbeatWriter;
 import dev.spool.worker.publish.AttemptFinisher;
+import dev.spool.worker.publish.DeferredDirSync;
 import dev.spool.worker.publish.FinishLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ public final class Worker implements AutoCloseable {
   private final FileOps ops;
   private final RunningTasks running = new RunningTasks();
   private final CountDownLatch closed = new CountDownLatch(1);
+  private DeferredDirSync dirSync;
   private WorkerContext ctx;
   private final FinishLog finishes = new FinishLog();
   private final ClaimCounts claims = new ClaimCounts();
@@ -159,6 +161,9 @@ public final class Worker implements AutoCloseable {
   private WorkerContext context(SpoolLayout layout, WorkerContext.Identity identity) {
     AtomicFiles files = new AtomicFiles(ops, layout.tmp(), true);
     TaskMoves moves = new TaskMoves(layout, files);
+    AttemptFinisher finisher = new AttemptFinisher(layout, files, moves, clock, finishes);
+    dirSync = new DeferredDirSync(files, config.workerId());
+    finisher.deferDirSyncs(dirSync);
     WorkerContext.Spool spool =
         new WorkerContext.Spool(
             layout,
@@ -166,7 +171,7 @@ public final class Worker implements AutoCloseable {
             moves,
             new TaskFiles(layout),
             new Quarantine(layout, files, clock),
-            new AttemptFinisher(layout, files, moves, clock, finishes));
+            finisher);
     return new WorkerContext(config, spool, clock, nanoTicker, identity, environment);
   }
 
@@ -231,6 +236,9 @@ public final class Worker implements AutoCloseable {
 
   private void shutdown() throws InterruptedException {
     if (dispatcher == null) {
+      if (dirSync != null) {
+        dirSync.close();
+      }
       return; // start() failed before the threads ran
     }
     log.info("worker_stopping worker={} running={}", config.workerId(), running.size());
@@ -248,6 +256,7 @@ public final class Worker implements AutoCloseable {
       handBackAll(); // a claim that was in flight when draining began
     }
     slotThreads.shutdown();
+    dirSync.close();
     try {
       heartbeat.stop();
     } catch (IOException e) {

@@ -108,6 +108,17 @@ public final class TaskMoves {
     return true;
   }
 
+  /**
+   * {@link #tryMove} without the directory fsyncs, for a move the caller makes durable later (a
+   * worker's finishing move, whose result record is already durable: PROTOCOL.md section 9). The
+   * caller MUST fsync the target's and the source's directories afterwards.
+   *
+   * @return true if the task is now at {@code to}; false if the source was gone
+   */
+  public boolean tryMoveUnsynced(TaskName from, TaskName to, Actor actor) throws IOException {
+    return rename(from, to, actor);
+  }
+
   /** The rename of a move with the NFS lost-reply check; false when the source was gone. */
   private boolean rename(TaskName from, TaskName to, Actor actor) throws IOException {
     Transitions.check(from.state(), to.state(), actor);

@@ -51,6 +51,7 @@ public final class AttemptFinisher {
   private final TaskMoves moves;
   private final Clock clock;
   private final FinishLog finishes;
+  private volatile DeferredDirSync deferred;
 
   public AttemptFinisher(SpoolLayout layout, AtomicFiles files, TaskMoves moves, Clock clock) {
     this(layout, files, moves, clock, new FinishLog());
@@ -121,7 +122,15 @@ public final class AttemptFinisher {
               "cancelled while running on worker " + claim.worker());
       files.replace(layout.endNote(claim.id()), SpoolJson.writePretty(note));
     }
-    if (!moves.tryMove(claim, target, Actor.WORKER)) {
+    DeferredDirSync later = deferred;
+    boolean moved =
+        later == null
+            ? moves.tryMove(claim, target, Actor.WORKER)
+            : moves.tryMoveUnsynced(claim, target, Actor.WORKER);
+    if (moved && later != null) {
+      later.later(layout.dir(target.state()), layout.dir(TaskState.CLAIMED));
+    }
+    if (!moved) {
       log.warn(
           "claim_gone task={} attempt={} outcome={} consequence=the result stays published; the"
               + " task's state is not changed",
@@ -138,6 +147,15 @@ public final class AttemptFinisher {
         outcome.kind().code(),
         target.state().dirName());
     return Finish.MOVED;
+  }
+
+  /**
+   * Makes every later finishing move leave its directory fsyncs to {@code sync} (the result record
+   * is durable before the move; see {@link DeferredDirSync}). Without it a move fsyncs both
+   * directories before it returns.
+   */
+  public void deferDirSyncs(DeferredDirSync sync) {
+    this.deferred = sync;
   }
 
   /**
