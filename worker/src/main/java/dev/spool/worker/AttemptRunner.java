@@ -445,6 +445,13 @@ final class AttemptRunner {
 
   private static void deleteQuietly(Path dir) {
     try {
+      try {
+        // Most attempts leave their scratch directory empty: one rmdir instead of a tree walk.
+        Files.deleteIfExists(dir);
+        return;
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // walk it
+      }
       deleteTree(dir);
     } catch (IOException e) {
       log.warn("scratch_not_deleted dir={} consequence=disk space is not reclaimed", dir, e);
