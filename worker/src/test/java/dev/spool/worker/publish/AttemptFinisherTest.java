@@ -40,7 +40,8 @@ class AttemptFinisherTest {
         spool.layout.path(claim), SpoolJson.write(Task.ofArgv("t1", T, List.of("/bin/true"))));
   }
 
-  private static AttemptResult result(Outcome o) {
+  /** A result of attempt 2 of t1 by w1 incarnation 5. */
+  static AttemptResult result(Outcome o) {
     return new AttemptResult(
         null, "t1", 2, "w1", 5L, "h", T, T, null, o, null, null, null, null, null, null, null, null,
         null);

@@ -8,7 +8,6 @@ import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.fs.ForwardingFileOps;
 import dev.spool.protocol.json.SpoolJson;
-import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.result.Outcome;
 import dev.spool.protocol.spool.TaskName;
 import dev.spool.protocol.spool.TaskState;
@@ -172,34 +171,16 @@ class DeferredDirSyncTest {
             Clock.fixed(T, ZoneOffset.UTC));
     DeferredDirSync sync = new DeferredDirSync(files, "t");
     finisher.deferDirSyncs(sync);
-    TaskName.Claimed claim = new TaskName.Claimed("t1", 1, "w1", 5);
+    TaskName.Claimed claim = new TaskName.Claimed("t1", 2, "w1", 5);
     Files.write(
         spool.layout.path(claim), SpoolJson.write(Task.ofArgv("t1", T, List.of("/bin/true"))));
     try {
-      AttemptResult r =
-          new AttemptResult(
-              null,
-              "t1",
-              1,
-              "w1",
-              5L,
-              "h",
-              T,
-              T,
-              null,
-              new Outcome.Succeeded(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
       assertEquals(
           AttemptFinisher.Finish.MOVED,
-          finisher.finish(claim, r, new TaskName.Pending(500, 1000, "t1", 2)));
+          finisher.finish(
+              claim,
+              AttemptFinisherTest.result(new Outcome.Succeeded()),
+              new TaskName.Pending(500, 1000, "t1", 3)));
       assertEquals(List.of("t1.json"), spool.names(TaskState.DONE));
       assertTrue(sync.flush(Duration.ofSeconds(5)));
       assertEquals(1, ops.count(spool.layout.dir(TaskState.DONE)));
