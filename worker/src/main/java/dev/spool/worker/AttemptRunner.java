@@ -131,8 +131,14 @@ final class AttemptRunner {
         cwd = allowedPath(task.cwd(), "cwd");
       } else {
         scratch = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt());
-        deleteTree(scratch);
-        Files.createDirectories(scratch);
+        try {
+          Files.createDirectory(scratch);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          deleteTree(scratch); // debris of an attempt this worker did not finish
+          Files.createDirectories(scratch);
+        } catch (java.nio.file.NoSuchFileException e) {
+          Files.createDirectories(scratch); // the worker's scratch root was removed under it
+        }
         cwd = scratch;
       }
       if (lane != null) {

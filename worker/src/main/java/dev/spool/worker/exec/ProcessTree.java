@@ -39,6 +39,9 @@ final class ProcessTree {
    */
   private static final long PID_ALLOCATIONS_PER_SECOND = 1_000_000;
 
+  /** Up to this many new pids are looked up one by one; more and /proc is listed. */
+  private static final long MAX_PROBES = 64;
+
   private final ProcessHandle root;
   private final byte[] tokenEntry;
   private final LongSupplier nanoTicker;
@@ -158,6 +161,19 @@ final class ProcessTree {
     }
     long self = ProcessHandle.current().pid();
     long[] range = newPids();
+    if (range != null && range[1] - range[0] < MAX_PROBES) {
+      // Few pids were handed out since the root started (thread ids count too): look each up
+      // instead of listing /proc, whose listing walks every task of the machine in the kernel.
+      for (long pid = range[0]; pid <= range[1]; pid++) {
+        if (pid != self
+            && !known.containsKey(pid)
+            && carriesToken(PROC.resolve(Long.toString(pid)))) {
+          long found = pid;
+          ProcessHandle.of(pid).ifPresent(p -> known.putIfAbsent(found, p));
+        }
+      }
+      return;
+    }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
