@@ -55,20 +55,26 @@ final class Workloads {
     List<Double> base = new ArrayList<>();
     List<Double> vfork = new ArrayList<>();
     List<Double> cold = new ArrayList<>();
+    List<Double> workerCpu = new ArrayList<>();
+    List<Double> coordinatorCpu = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       base.add(spawnLoop(n, 4, null));
       vfork.add(spawnLoop(n, 4, "VFORK"));
       NoopRun run = noopRun("w1-r" + r, n, 1, 4);
       spool.add(run.perSecond());
       cold.add(run.coldPerSecond());
+      workerCpu.add(run.workerCpuMsPerTask());
+      coordinatorCpu.add(run.coordinatorCpuMsPerTask());
       submit.add(run.submitPerSecond());
       out.printf(
           Locale.ROOT,
-          "# W1 run%d spool_per_s=%.1f cold_per_s=%.1f submit_per_s=%.1f baseline_per_s=%.1f"
-              + " vfork_per_s=%.1f%n",
+          "# W1 run%d spool_per_s=%.1f cold_per_s=%.1f worker_cpu_ms=%.3f"
+              + " coordinator_cpu_ms=%.3f submit_per_s=%.1f baseline_per_s=%.1f vfork_per_s=%.1f%n",
           r,
           run.perSecond(),
           run.coldPerSecond(),
+          run.workerCpuMsPerTask(),
+          run.coordinatorCpuMsPerTask(),
           run.submitPerSecond(),
           base.get(r - 1),
           vfork.get(r - 1));
@@ -81,6 +87,8 @@ final class Workloads {
         .put("slots", 4)
         .put("spool_per_s", s)
         .put("spool_cold_per_s", Stats.median(cold))
+        .put("worker_cpu_ms_per_task", Stats.median(workerCpu))
+        .put("coordinator_cpu_ms_per_task", Stats.median(coordinatorCpu))
         .put("submit_per_s", Stats.median(submit))
         .put("baseline_per_s", b)
         .put("baseline_vfork_per_s", v)
@@ -101,6 +109,13 @@ final class Workloads {
             "",
             null)
         .row(
+            "CPU ms per warm task: worker / coordinator",
+            fmt(Stats.median(workerCpu)) + " / " + fmt(Stats.median(coordinatorCpu)),
+            "",
+            "",
+            "",
+            null)
+        .row(
             "same, against the VFORK loop",
             fmt(s),
             fmt(v) + " (ProcessBuilder loop, VFORK)",
@@ -117,11 +132,12 @@ final class Workloads {
     SpoolLayout layout = freshSpool(name);
     try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
         DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
-      fleet.coordinator();
+      Daemon coordinator = fleet.coordinator();
       List<String> ids = new ArrayList<>();
+      List<Daemon> daemons = new ArrayList<>();
       for (int w = 1; w <= workers; w++) {
         String id = name + "-w" + w;
-        fleet.worker(id, slotsEach, List.of(), "");
+        daemons.add(fleet.worker(id, slotsEach, List.of(), ""));
         ids.add(id);
       }
       Seeder seeder = new Seeder(layout);
@@ -132,10 +148,14 @@ final class Workloads {
       seeder.submit(first);
       long c1 = done.awaitCount(n, RUN_LIMIT);
       List<Task> tasks = Seeder.tasks(name, n, TRUE);
+      double workerCpu0 = cpuSeconds(daemons);
+      double coordinatorCpu0 = coordinator.cpuSeconds();
       long t0 = System.nanoTime();
       seeder.submit(tasks);
       long submitted = System.nanoTime();
       long t1 = done.awaitCount(2L * n, RUN_LIMIT);
+      double workerCpu = cpuSeconds(daemons) - workerCpu0;
+      double coordinatorCpu = coordinator.cpuSeconds() - coordinatorCpu0;
       long claims = 0;
       long lost = 0;
       boolean counted = true;
@@ -155,6 +175,8 @@ final class Workloads {
           n / seconds(t1 - t0),
           n / seconds(c1 - c0),
           n / seconds(submitted - t0),
+          workerCpu * 1000 / n,
+          coordinatorCpu * 1000 / n,
           counted ? claims : -1,
           counted ? lost : -1);
     } finally {
@@ -165,13 +187,26 @@ final class Workloads {
   /**
    * @param perSecond tasks/s of the second n tasks (warm daemons)
    * @param coldPerSecond tasks/s of the first n tasks after the daemons started
+   * @param workerCpuMsPerTask CPU time (user + system) of the workers per warm task, in ms: less
+   *     sensitive to other load on the machine than a rate
+   * @param coordinatorCpuMsPerTask the same for the coordinator
    */
   record NoopRun(
       double perSecond,
       double coldPerSecond,
       double submitPerSecond,
+      double workerCpuMsPerTask,
+      double coordinatorCpuMsPerTask,
       long claims,
       long lostRaces) {}
+
+  private static double cpuSeconds(List<Daemon> daemons) throws IOException {
+    double sum = 0;
+    for (Daemon d : daemons) {
+      sum += d.cpuSeconds();
+    }
+    return sum;
+  }
 
   /** The baseline: {@link SpawnLoop} in its own JVM; launch null = the JDK's default. */
   double spawnLoop(int n, int threads, String launchMechanism) throws Exception {
