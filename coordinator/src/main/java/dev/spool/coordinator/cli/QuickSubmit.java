@@ -12,7 +12,6 @@ import dev.spool.protocol.task.Task;
 import dev.spool.protocol.task.TaskBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +67,8 @@ public final class QuickSubmit {
         return OptionalInt.empty();
       }
       task = t.get();
-    } catch (IOException | SpoolFormatException | InvalidPathException e) {
+    } catch (IOException | SpoolFormatException | RuntimeException e) {
+      // Nothing is written yet: picocli's path meets the same problem and reports it its way.
       return OptionalInt.empty();
     }
     return OptionalInt.of(publish(submitter, task, out, err));
