@@ -2,9 +2,12 @@ package dev.spool.deploy;
 
 import dev.spool.coordinator.CoordinatorCommand;
 import dev.spool.coordinator.cli.OperatorCli;
+import dev.spool.coordinator.cli.QuickSubmit;
 import dev.spool.deploy.run.RunCommand;
 import dev.spool.worker.WorkerCommand;
 import java.time.Clock;
+import java.util.Map;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +48,23 @@ public final class SpoolMain {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLineFor(Clock.systemUTC(), args).execute(args));
+    System.exit(run(Clock.systemUTC(), System.getenv(), args));
+  }
+
+  /**
+   * Runs the command: {@code spool submit ... -- ARGV...} by {@link QuickSubmit} when it reads the
+   * form (a script's loop of submits then starts without picocli), everything else, and every form
+   * or value it leaves alone, by picocli. The jar's entry point is {@link JarMain}, which does the
+   * same.
+   */
+  static int run(Clock clock, Map<String, String> env, String[] args) {
+    OptionalInt quick = QuickSubmit.run(args, clock, env, System.out, System.err);
+    return quick.isPresent() ? quick.getAsInt() : runPicocli(clock, args);
+  }
+
+  /** Runs the command through picocli alone. */
+  static int runPicocli(Clock clock, String[] args) {
+    return commandLineFor(clock, args).execute(args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -352,11 +352,15 @@ public final class SpoolLayout {
       throw new SpoolFormatException(
           root + " is not a spool: " + META_FILE + " is missing (create one with spool init)");
     }
-    SpoolMeta meta;
-    try {
-      meta = SpoolJson.read(meta().toString(), bytes, SpoolMeta.class);
-    } catch (InvalidInputException e) {
-      throw new SpoolFormatException(e.getMessage());
+    // The plain form init writes is read without the codec's mapper (a short command's start-up);
+    // anything else goes through the codec, which names what is wrong.
+    SpoolMeta meta = SpoolMetaText.tryRead(bytes).orElse(null);
+    if (meta == null) {
+      try {
+        meta = SpoolJson.read(meta().toString(), bytes, SpoolMeta.class);
+      } catch (InvalidInputException e) {
+        throw new SpoolFormatException(e.getMessage());
+      }
     }
     if (meta.major() != SpoolMeta.MAJOR) {
       throw new SpoolFormatException(

@@ -2,7 +2,7 @@ package dev.spool.protocol.spool;
 
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
-import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.json.TaskJson;
 import dev.spool.protocol.task.Task;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +42,7 @@ public final class TaskMoves {
           "a new task cannot be published into " + target.state().dirName() + "/");
     }
     Path path = layout.path(target);
-    files.replace(path, SpoolJson.write(task));
+    files.replace(path, TaskJson.write(task));
     return path;
   }
 
