@@ -32,7 +32,14 @@ final class DurationSeconds {
     @Override
     public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      gen.writeNumber(BigDecimal.valueOf(value.toMillis()).divide(THOUSAND).stripTrailingZeros());
+      long millis = value.toMillis();
+      if (millis % 1000 == 0) {
+        // Whole seconds (every default): the same digits as the decimal below, without its
+        // division, which a batch of many tasks pays several times per task.
+        gen.writeNumber(millis / 1000);
+      } else {
+        gen.writeNumber(BigDecimal.valueOf(millis).divide(THOUSAND).stripTrailingZeros());
+      }
     }
   }
 
