@@ -395,6 +395,9 @@ final class Workloads {
 
   // ---------------------------------------------------------------- W4
 
+  /** Threads of W4's fsync floor: as many as {@code spool submit --file} fsyncs with. */
+  static final int FSYNC_FLOOR_THREADS = 32;
+
   Result w4() throws Exception {
     int n = sizes.batch();
     Path batch = work.resolve("w4-batch.jsonl");
@@ -405,11 +408,13 @@ final class Workloads {
     Files.writeString(batch, sb, StandardCharsets.UTF_8);
     List<Double> rates = new ArrayList<>();
     List<Double> floors = new ArrayList<>();
+    List<Double> durable = new ArrayList<>();
     List<Double> single50 = new ArrayList<>();
     List<Double> single99 = new ArrayList<>();
     List<Double> jvm50 = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       floors.add(renameFloor(n, work.resolve("w4-floor-r" + r)));
+      durable.add(FsyncFloor.rate(n, FSYNC_FLOOR_THREADS, work.resolve("w4-fsync-floor-r" + r)));
       SpoolLayout layout = freshSpool("w4-r" + r);
       try {
         long t0 = System.nanoTime();
@@ -438,15 +443,18 @@ final class Workloads {
       jvm50.add(Stats.percentile(jvm, 50));
       out.printf(
           Locale.ROOT,
-          "# W4 run%d batch_per_s=%.0f floor_per_s=%.0f single_p50_ms=%.1f jvm_p50_ms=%.1f%n",
+          "# W4 run%d batch_per_s=%.0f floor_per_s=%.0f fsync_floor_per_s=%.0f single_p50_ms=%.1f"
+              + " jvm_p50_ms=%.1f%n",
           r,
           rates.get(r - 1),
           floors.get(r - 1),
+          durable.get(r - 1),
           single50.get(r - 1),
           jvm50.get(r - 1));
     }
     double rate = Stats.median(rates);
     double floor = Stats.median(floors);
+    double fsyncFloor = Stats.median(durable);
     double s50 = Stats.median(single50);
     double j50 = Stats.median(jvm50);
     return new Result("W4")
@@ -454,6 +462,9 @@ final class Workloads {
         .put("batch_per_s", rate)
         .put("floor_per_s", floor)
         .put("ratio", rate / floor)
+        .put("fsync_floor_per_s", fsyncFloor)
+        .put("fsync_floor_threads", FSYNC_FLOOR_THREADS)
+        .put("fsync_ratio", rate / fsyncFloor)
         .put("single_p50_ms", s50)
         .put("single_p99_ms", Stats.median(single99))
         .put("jvm_start_p50_ms", j50)
@@ -465,6 +476,13 @@ final class Workloads {
             fmt(rate / floor),
             ">= 10000 tasks/s",
             rate >= 10_000)
+        .row(
+            "same, against files written, fsynced (" + FSYNC_FLOOR_THREADS + " threads), renamed",
+            fmt(rate),
+            fmt(fsyncFloor) + " (write+fsync+rename+dir fsync)",
+            fmt(rate / fsyncFloor),
+            "",
+            null)
         .row(
             "single spool submit from a shell, p50 ms",
             fmt(s50),

@@ -53,7 +53,13 @@ class BenchSmokeIT {
         Double.parseDouble(Workloads.field(lines.get(2), "wall_s"))
             >= Double.parseDouble(Workloads.field(lines.get(2), "ideal_s")),
         "parallel sleeps cannot beat the ideal: " + lines.get(2));
-    assertPositive(lines.get(3), "batch_per_s", "floor_per_s", "single_p50_ms", "jvm_start_p50_ms");
+    assertPositive(
+        lines.get(3),
+        "batch_per_s",
+        "floor_per_s",
+        "fsync_floor_per_s",
+        "single_p50_ms",
+        "jvm_start_p50_ms");
     assertPositive(
         lines.get(4),
         "n100_claim_per_s",

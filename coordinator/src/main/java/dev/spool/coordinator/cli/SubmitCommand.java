@@ -213,12 +213,13 @@ final class SubmitCommand implements Callable<Integer> {
           generated.add(g);
           return g;
         };
-    Predicate<String> inSpool = SpoolTaskIds.existsIn(layout);
+    byte[] bytes = Files.readAllBytes(file);
+    // Every task's id is looked up once; a task takes at least a few dozen bytes of the file.
+    Predicate<String> inSpool = SpoolTaskIds.existsIn(layout, bytes.length / 32);
     List<Task> tasks = new ArrayList<>();
     try {
       List<Task> parsed =
-          BatchFile.parse(file.toString(), Files.readAllBytes(file), next, clock.instant(), inSpool)
-              .tasks();
+          BatchFile.parse(file.toString(), bytes, next, clock.instant(), inSpool).tasks();
       for (int i = 0; i < parsed.size(); i++) {
         Task t = parsed.get(i);
         boolean gen = generated.contains(t.id());

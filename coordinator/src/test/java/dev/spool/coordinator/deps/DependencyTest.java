@@ -117,4 +117,24 @@ class DependencyTest {
         Optional.empty(),
         DependencyGraph.validate(List.of(task("new", "waiting", "gone")), exists));
   }
+
+  @Test
+  void listingTheTerminalDirectoriesForABatchGivesTheSameAnswersAsProbing(@TempDir Path root)
+      throws Exception {
+    SpoolLayout layout = SpoolLayout.create(root, T);
+    AtomicFiles files = new AtomicFiles(FileOps.real(), layout.tmp(), true);
+    new TaskMoves(layout, files)
+        .publish(new TaskName.Pending(500, T.toEpochMilli(), "live", 1), task("live"));
+    files.replace(layout.terminal(TaskState.DONE, "ok"), SpoolJson.write(task("ok")));
+    files.replace(layout.terminal(TaskState.DEAD, "died"), SpoolJson.write(task("died")));
+    files.replace(layout.terminal(TaskState.CANCELLED, "off"), SpoolJson.write(task("off")));
+    // 0 lookups: terminal directories are probed; a million: they are small enough to list.
+    for (int lookups : new int[] {0, 1, 1_000_000}) {
+      Predicate<String> exists = SpoolTaskIds.existsIn(layout, lookups);
+      for (String id : List.of("live", "ok", "died", "off")) {
+        assertTrue(exists.test(id), id + " with " + lookups + " lookups");
+      }
+      assertFalse(exists.test("never"), "with " + lookups + " lookups");
+    }
+  }
 }

@@ -70,6 +70,28 @@ class BatchFileTest {
   }
 
   @Test
+  void jsonLinesKeepFileOrderForIndexesAndGeneratedIdsAcrossBlankLines() throws Exception {
+    BatchFile b =
+        parse(
+            "{\"argv\": [\"true\"]}\n\n{\"id\": \"x\", \"argv\": [\"true\"]}\n{\"argv\": [\"true\"]}\n");
+    assertEquals(List.of("gen-1", "x", "gen-2"), b.tasks().stream().map(Task::id).toList());
+  }
+
+  @Test
+  void jsonLinesReportTheFirstBadLineInFileOrder() {
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class,
+            () ->
+                parse(
+                    "{\"id\": \"a\", \"argv\": [\"true\"]}\n"
+                        + "{\"id\": \"b\", \"argv\": [\"true\"], \"priority\": 5000}\n"
+                        + "{\"id\": \"c\", \"argv\": [}\n"));
+    assertTrue(e.getMessage().contains("tasks[1]"), e.getMessage());
+    assertTrue(e.getMessage().contains("priority"), e.getMessage());
+  }
+
+  @Test
   void badFieldNamesTaskAndField() {
     InvalidInputException e =
         assertThrows(

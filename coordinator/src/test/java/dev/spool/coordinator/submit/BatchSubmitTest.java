@@ -241,6 +241,62 @@ class BatchSubmitTest {
         "blocked tasks are renamed after those they may depend on");
   }
 
+  /**
+   * Checks each file on its own: a rename's source must be a temp file this batch wrote and
+   * fsynced, and every directory that received a rename must be fsynced after its last rename.
+   */
+  static final class PerFileDurability extends ForwardingFileOps {
+    final Set<Path> durableTemps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    final java.util.Map<Path, Integer> renamesSinceSync =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    final AtomicInteger renamed = new AtomicInteger();
+
+    PerFileDurability() {
+      super(FileOps.real());
+    }
+
+    @Override
+    public void writeNew(Path file, byte[] data, boolean fsync) throws IOException {
+      super.writeNew(file, data, fsync);
+      if (fsync) {
+        durableTemps.add(file);
+      }
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+      if (!durableTemps.remove(source)) {
+        violations.add("renamed without a prior fsync: " + source + " -> " + target);
+      }
+      super.rename(source, target);
+      renamed.incrementAndGet();
+      renamesSinceSync.merge(target.getParent(), 1, Integer::sum);
+    }
+
+    @Override
+    public void fsyncDirectory(Path dir) throws IOException {
+      super.fsyncDirectory(dir);
+      renamesSinceSync.remove(dir);
+    }
+  }
+
+  @Test
+  void everyTaskIsFsyncedBeforeItsRenameAndEveryDirectoryBeforeSubmitAllReturns() throws Exception {
+    SpoolLayout layout = SpoolLayout.create(root, T);
+    PerFileDurability ops = new PerFileDurability();
+    Submitter s = new Submitter(layout, new AtomicFiles(ops, layout.tmp(), true), CLOCK);
+
+    List<SubmitResult> results = s.submitAll(batch("d"), SpoolTaskIds.existsIn(layout, N));
+
+    // What submitAll's caller sees as success: by now nothing may be left unsynced.
+    assertEquals(List.of(), ops.violations);
+    assertEquals(java.util.Map.of(), ops.renamesSinceSync, "directories renamed into, not fsynced");
+    assertEquals(N, ops.renamed.get());
+    assertEquals(N, results.size());
+    assertEquals(N, visibleTasks(layout).size());
+  }
+
   private static TaskState stateOf(SpoolLayout layout, Path p) {
     for (TaskState s : TaskState.values()) {
       if (layout.dir(s).equals(p.getParent())) {
