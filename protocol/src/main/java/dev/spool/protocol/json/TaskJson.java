@@ -9,10 +9,8 @@ import dev.spool.protocol.task.Task;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +30,6 @@ import java.util.Map;
 public final class TaskJson {
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
-  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
   private TaskJson() {}
 
@@ -86,18 +83,18 @@ public final class TaskJson {
     }
   }
 
-  /** ISO_INSTANT, as the codec's time module writes an instant when dates are not timestamps. */
+  /** As the codec writes an instant ({@link InstantText}). */
   private static void instant(JsonGenerator g, String field, Instant value) throws IOException {
     if (value != null) {
-      g.writeStringField(field, DateTimeFormatter.ISO_INSTANT.format(value));
+      g.writeStringField(field, InstantText.format(value));
     }
   }
 
-  /** As {@code DurationSeconds}: milliseconds divided by 1000, trailing zeros stripped. */
+  /** As the codec writes a duration ({@link DurationSeconds}). */
   private static void duration(JsonGenerator g, String field, Duration value) throws IOException {
     if (value != null) {
       g.writeFieldName(field);
-      g.writeNumber(BigDecimal.valueOf(value.toMillis()).divide(THOUSAND).stripTrailingZeros());
+      g.writeNumber(DurationSeconds.text(value));
     }
   }
 
