@@ -48,7 +48,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
       names = "--interval",
       defaultValue = "250ms",
       converter = DurationConverter.class,
-      description = "Pause between two passes (default ${DEFAULT-VALUE}).")
+      description = "Pause between two passes while there is work (default ${DEFAULT-VALUE}).")
   Duration interval;
 
   @Option(

@@ -11,7 +11,7 @@ import java.util.function.DoubleSupplier;
 /**
  * The coordinator's settings.
  *
- * @param interval pause between two passes (default 250 ms)
+ * @param interval pause between two passes while there is work (default 250 ms)
  * @param deadAfter a worker whose heartbeat seq stayed unchanged this long is dead (default 15 s)
  * @param lease who this coordinator is and the lease timings
  * @param timeoutGrace how long past a task's hard timeout a claim may last on a live worker before
