@@ -158,8 +158,11 @@ public final class Coordinator implements AutoCloseable {
   private void nudge() {
     pauseLock.lock();
     try {
-      nudged = true;
-      wake.signalAll();
+      if (!nudged) {
+        // One wake-up per pause, however many events a busy spool raises meanwhile.
+        nudged = true;
+        wake.signalAll();
+      }
     } finally {
       pauseLock.unlock();
     }
