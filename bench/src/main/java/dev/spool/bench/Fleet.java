@@ -66,7 +66,8 @@ final class Fleet implements AutoCloseable {
             Integer.toString(slots),
             "--allow-argv"));
     args.addAll(extraArgs);
-    Daemon w = Daemon.start(launcher, logDir, id, args, Map.of("SPOOL_JAVA_OPTS", profileOpts(javaOpts)));
+    Daemon w =
+        Daemon.start(launcher, logDir, id, args, Map.of("SPOOL_JAVA_OPTS", profileOpts(javaOpts)));
     workers.add(w);
     awaitFile(w, layout.heartbeat(id));
     return w;
