@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * Not pending/ (intake needs no coordinator; its churn would keep the pace at its busiest) and not
  * heartbeats/ (rewritten every few seconds; liveness needs no prompt look).
  *
- * <p>Events are hints: a missed one (overflow, NFS, where other hosts' changes raise none) costs at
- * most one idle pause, because every pass compares its listings with the last ones. Registration
- * lists nothing, so it is cheap however many names the directories hold. One daemon thread, blocked
- * in the kernel while nothing happens. Thread-safe.
+ * <p>Armed only while the coordinator backs off ({@link #arm}, {@link #disarm}): a busy spool is
+ * looked at every base interval anyway, and its hundreds of events a second would only cost CPU
+ * (the JDK's poller thread reads every one). Events are hints: a missed one (overflow, NFS, where
+ * other hosts' changes raise none, a change just before arming) costs at most one idle pause,
+ * because every pass compares its listings with the last ones. Registration lists nothing, so it is
+ * cheap however many names the directories hold. One daemon thread, blocked while nothing happens.
+ * Thread-safe.
  */
 final class ChangeWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeWatch.class);
@@ -38,6 +42,7 @@ final class ChangeWatch implements AutoCloseable {
   private final Runnable onChange;
   private WatchService watcher;
   private Thread thread;
+  private final List<WatchKey> keys = new ArrayList<>();
 
   /**
    * @param onChange called on the watch thread after each batch of events
@@ -47,20 +52,15 @@ final class ChangeWatch implements AutoCloseable {
     this.onChange = onChange;
   }
 
-  /** Starts watching; without a watch (none on this file system) the pacing alone still works. */
+  /**
+   * Starts the watch thread, unarmed; without a watch (none on this file system) the pacing alone
+   * still works.
+   */
   synchronized void start() {
     try {
       watcher = FileSystems.getDefault().newWatchService();
-      for (TaskState s : WATCHED) {
-        register(layout.dir(s));
-      }
-      register(layout.control());
     } catch (IOException | RuntimeException e) {
-      log.warn(
-          "coordinator_watch_unavailable reason={} consequence=changes are found by the paced"
-              + " passes alone (within the idle interval)",
-          e.toString());
-      closeQuietly();
+      unavailable(e);
       return;
     }
     thread = new Thread(this::run, "spool-coordinator-watch");
@@ -68,8 +68,47 @@ final class ChangeWatch implements AutoCloseable {
     thread.start();
   }
 
-  private void register(Path dir) throws IOException {
-    dir.register(
+  /** Watches the directories (if not already): the coordinator is about to back off. */
+  synchronized void arm() {
+    if (watcher == null || !keys.isEmpty()) {
+      return;
+    }
+    try {
+      for (TaskState s : WATCHED) {
+        keys.add(register(layout.dir(s)));
+      }
+      keys.add(register(layout.control()));
+    } catch (IOException | RuntimeException e) {
+      unavailable(e);
+    }
+  }
+
+  /** Stops watching the directories: the coordinator passes every base interval anyway. */
+  synchronized void disarm() {
+    for (WatchKey k : keys) {
+      k.cancel();
+    }
+    keys.clear();
+  }
+
+  boolean armed() {
+    synchronized (this) {
+      return !keys.isEmpty();
+    }
+  }
+
+  private void unavailable(Exception e) {
+    log.warn(
+        "coordinator_watch_unavailable reason={} consequence=changes are found by the paced"
+            + " passes alone (within the idle interval)",
+        e.toString());
+    disarm();
+    closeQuietly();
+    watcher = null;
+  }
+
+  private WatchKey register(Path dir) throws IOException {
+    return dir.register(
         watcher,
         StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_DELETE,

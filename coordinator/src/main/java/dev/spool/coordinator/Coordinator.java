@@ -115,7 +115,16 @@ public final class Coordinator implements AutoCloseable {
             t);
         report = PassReport.BUSY;
       }
-      awaitNextPass(nextPauseNanos(report));
+      long pause = nextPauseNanos(report);
+      // With hysteresis: armed after two idle passes in a row, disarmed by a change; a spool
+      // that changes every other pass is passed over every 250-500 ms anyway.
+      long current = pacer.current().toNanos();
+      if (current >= 4 * config.interval().toNanos()) {
+        watch.arm();
+      } else if (current <= config.interval().toNanos()) {
+        watch.disarm();
+      }
+      awaitNextPass(pause);
     }
   }
 
@@ -133,11 +142,13 @@ public final class Coordinator implements AutoCloseable {
   private void awaitNextPass(long pauseNanos) {
     long base = config.interval().toNanos();
     long left = pauseNanos;
+    boolean shortened = false;
     pauseLock.lock();
     try {
       while (running && left > 0) {
-        if (nudged) {
-          nudged = false;
+        if (nudged && !shortened) {
+          // nudged stays set until the pass: later events do not signal again.
+          shortened = true;
           pacer.changed();
           left = Math.min(left, base - (pauseNanos - left));
           if (left <= 0) {
@@ -146,6 +157,7 @@ public final class Coordinator implements AutoCloseable {
         }
         left = wake.awaitNanos(left);
       }
+      nudged = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
