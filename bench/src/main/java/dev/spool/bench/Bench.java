@@ -40,6 +40,13 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--size", description = "full (the reported sizes) or smoke (default full).")
   String size = "full";
 
+  @Option(
+      names = "--scale",
+      split = ",",
+      description =
+          "W5 only: the task counts to grow through, instead of the size's (e.g. 1000,1000000).")
+  List<Integer> scale;
+
   @Option(names = "--runs", description = "Runs per workload; the median is reported (default 3).")
   int runs = 3;
 
@@ -71,6 +78,9 @@ public final class Bench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Sizes sizes = Sizes.named(size);
+    if (scale != null) {
+      sizes = sizes.withScale(scale);
+    }
     Path repoRoot = repo.toAbsolutePath().normalize();
     Files.createDirectories(work);
     Workloads w = new Workloads(repoRoot, work.toAbsolutePath(), sizes, runs, out);

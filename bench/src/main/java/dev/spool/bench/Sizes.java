@@ -51,6 +51,27 @@ record Sizes(
   static final Sizes SMOKE =
       new Sizes("smoke", 60, 5, 3, 8, 0.2, 500, 2, List.of(100, 1000), 50, 1, 2);
 
+  /** These sizes with other W5 counts (ascending; the first is W5's baseline). */
+  Sizes withScale(List<Integer> counts) {
+    if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1)) {
+      throw new IllegalArgumentException("--scale needs positive counts: " + counts);
+    }
+    List<Integer> sorted = counts.stream().sorted().distinct().toList();
+    return new Sizes(
+        name,
+        noop,
+        latencyReps,
+        pollReps,
+        sleepTasks,
+        sleepSeconds,
+        batch,
+        singleSubmits,
+        sorted,
+        scaleClaims,
+        statusReps,
+        idleSeconds);
+  }
+
   static Sizes named(String name) {
     return switch (name) {
       case "full" -> FULL;

@@ -42,13 +42,18 @@ final class CancelRequests {
 
   List<Decision> decide(PassListing snapshot) throws IOException {
     List<Decision> out = new ArrayList<>();
+    List<String> requests = PassListing.list(layout.control());
+    if (requests.isEmpty()) {
+      // The usual case: no map of every listed name (a million on a pass that lists pending/).
+      return out;
+    }
     Map<String, TaskName> byId = new HashMap<>();
     for (TaskState s : PassListing.LISTED) {
       for (TaskName n : snapshot.in(s)) {
         byId.put(n.id(), n);
       }
     }
-    for (String f : PassListing.list(layout.control())) {
+    for (String f : requests) {
       if (!f.startsWith(PREFIX) || !f.endsWith(".json")) {
         continue;
       }

@@ -12,7 +12,6 @@ import dev.spool.protocol.spool.SpoolLayout;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -31,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * renames. A pass never lists done/, dead/ or cancelled/: its cost and the memory follow the number
  * of live tasks.
  *
- * <p>{@link #start} runs passes on one daemon thread every {@code interval}; a failing pass is
- * logged and the next one runs (except a corrupt WAL, which stops the coordinator: see {@link
- * #failure}). {@link #tickOnce} runs one pass on the caller's thread (tests, embedded use).
- * Thread-safe: passes are serialised.
+ * <p>{@link #start} runs passes on one daemon thread, paced by a {@link PassPacer}: every {@code
+ * interval} while passes find work, backing off to {@code idle_interval} while nothing changes,
+ * back to {@code interval} on any change a pass or a {@link ChangeWatch} event shows, and never
+ * sleeping past a due time, a worker's {@code dead_after} or a lease renewal. A standby keeps the
+ * base interval (its tick is one small read). A failing pass is logged and the next one runs
+ * (except a corrupt WAL, which stops the coordinator: see {@link #failure}). {@link #tickOnce} runs
+ * one pass on the caller's thread (tests, embedded use). Thread-safe: passes are serialised.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -46,8 +48,16 @@ public final class Coordinator implements AutoCloseable {
   private final CoordinatorLease lease;
   private final SpoolPass pass;
   private final HookRunner hooks;
+  private final LongSupplier ticker;
+  private final PassPacer pacer;
+  private final ChangeWatch watch;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
+
+  /** Guards {@link #nudged} and the loop's pause; never held during a pass. */
+  private final ReentrantLock pauseLock = new ReentrantLock();
+
+  private final Condition wake = pauseLock.newCondition();
+  private boolean nudged;
   private DecisionLog decisions;
   private Thread thread;
   private volatile boolean running;
@@ -63,6 +73,9 @@ public final class Coordinator implements AutoCloseable {
     TaskReader tasks = new TaskReader(layout, new Quarantine(layout, files, clock));
     this.hooks = new HookRunner(config.hooks());
     this.pass = new SpoolPass(tasks, files, config, new Clocks(clock, nanoTicker), hooks);
+    this.ticker = nanoTicker;
+    this.pacer = new PassPacer(config.interval(), config.idleInterval());
+    this.watch = new ChangeWatch(layout, this::nudge);
   }
 
   /** Starts the loop on a daemon thread named {@code spool-coordinator}. */
@@ -73,6 +86,7 @@ public final class Coordinator implements AutoCloseable {
         throw new IllegalStateException("already started");
       }
       running = true;
+      watch.start();
       thread = new Thread(this::loop, "spool-coordinator");
       thread.setDaemon(true);
       thread.start();
@@ -83,8 +97,9 @@ public final class Coordinator implements AutoCloseable {
 
   private void loop() {
     while (running) {
+      PassReport report;
       try {
-        tickOnce();
+        report = tickAndReport();
       } catch (WalCorruptException e) {
         failure = e;
         running = false;
@@ -98,22 +113,70 @@ public final class Coordinator implements AutoCloseable {
             "coordinator_pass_failed consequence=the next pass in {} ms retries",
             config.interval().toMillis(),
             t);
+        report = PassReport.BUSY;
       }
-      awaitNextPass();
+      long pause = nextPauseNanos(report);
+      // With hysteresis: armed after two idle passes in a row, disarmed by a change; a spool
+      // that changes every other pass is passed over every 250-500 ms anyway.
+      long current = pacer.current().toNanos();
+      if (current >= 4 * config.interval().toNanos()) {
+        watch.arm();
+      } else if (current <= config.interval().toNanos()) {
+        watch.disarm();
+      }
+      awaitNextPass(pause);
     }
   }
 
-  private void awaitNextPass() {
-    lock.lock();
+  /** The pause after a pass that reported {@code report} (the loop's pacing, for tests too). */
+  long nextPauseNanos(PassReport report) {
+    pacer.passed(report.changed());
+    return pacer.pauseNanos(ticker.getAsLong(), report.deadlineNanos());
+  }
+
+  /**
+   * Waits {@code pauseNanos}, cut short to one base interval after the pass when a watch event
+   * arrives (during the pass or the wait): a change is looked at as promptly as on a busy spool,
+   * and a stream of events never runs passes back to back.
+   */
+  private void awaitNextPass(long pauseNanos) {
+    long base = config.interval().toNanos();
+    long left = pauseNanos;
+    boolean shortened = false;
+    pauseLock.lock();
     try {
-      if (running) {
-        wake.await(config.interval().toNanos(), TimeUnit.NANOSECONDS);
+      while (running && left > 0) {
+        if (nudged && !shortened) {
+          // nudged stays set until the pass: later events do not signal again.
+          shortened = true;
+          pacer.changed();
+          left = Math.min(left, base - (pauseNanos - left));
+          if (left <= 0) {
+            break;
+          }
+        }
+        left = wake.awaitNanos(left);
       }
+      nudged = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
     } finally {
-      lock.unlock();
+      pauseLock.unlock();
+    }
+  }
+
+  /** A watch event: something the coordinator acts on changed (called on the watch thread). */
+  private void nudge() {
+    pauseLock.lock();
+    try {
+      if (!nudged) {
+        // One wake-up per pause, however many events a busy spool raises meanwhile.
+        nudged = true;
+        wake.signalAll();
+      }
+    } finally {
+      pauseLock.unlock();
     }
   }
 
@@ -123,11 +186,16 @@ public final class Coordinator implements AutoCloseable {
    * @throws WalCorruptException if the WAL is corrupt in the middle (this coordinator cannot act)
    */
   public void tickOnce() throws IOException, WalCorruptException {
+    tickAndReport();
+  }
+
+  /** {@link #tickOnce}, telling the pacing what the pass saw. */
+  PassReport tickAndReport() throws IOException, WalCorruptException {
     lock.lock();
     try {
       if (lease.tick() != CoordinatorLease.Role.ACTIVE) {
         closeDecisions();
-        return;
+        return PassReport.BUSY;
       }
       if (decisions == null || decisions.epoch() != lease.epoch()) {
         closeDecisions();
@@ -137,7 +205,9 @@ public final class Coordinator implements AutoCloseable {
       } else {
         decisions.retryOpen();
       }
-      pass.run(decisions);
+      PassReport report = pass.run(decisions);
+      return new PassReport(
+          report.changed(), Math.min(report.deadlineNanos(), lease.nextRenewalNanos()));
     } finally {
       lock.unlock();
     }
@@ -177,10 +247,16 @@ public final class Coordinator implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
-    lock.lock();
+    pauseLock.lock();
     try {
       running = false;
       wake.signalAll();
+    } finally {
+      pauseLock.unlock();
+    }
+    watch.close();
+    lock.lock();
+    try {
       t = thread;
     } finally {
       lock.unlock();

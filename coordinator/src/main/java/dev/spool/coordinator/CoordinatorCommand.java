@@ -48,8 +48,17 @@ public final class CoordinatorCommand implements Callable<Integer> {
       names = "--interval",
       defaultValue = "250ms",
       converter = DurationConverter.class,
-      description = "Pause between two passes (default ${DEFAULT-VALUE}).")
+      description = "Pause between two passes while there is work (default ${DEFAULT-VALUE}).")
   Duration interval;
+
+  @Option(
+      names = "--idle-interval",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description =
+          "Longest pause between two passes while nothing changes: the pause doubles from"
+              + " --interval with each idle pass, up to this (default ${DEFAULT-VALUE}).")
+  Duration idleInterval;
 
   @Option(
       names = "--dead-after",
@@ -111,7 +120,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
     Thread hook = new Thread(() -> shutdown(coordinator), "spool-coordinator-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     coordinator.start();
-    while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+    // Once a second: a corrupt WAL ends the process within a second, and an idle coordinator's
+    // main thread does not wake five times as often as its passes.
+    while (!stop.await(1, TimeUnit.SECONDS)) {
       Optional<Throwable> failure = coordinator.failure();
       if (failure.isPresent()) {
         System.err.println("spool coordinator: " + failure.get().getMessage());
@@ -135,11 +146,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         id != null
             ? id
             : host + "-" + pid + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
-    Duration renew =
-        leaseTimeout.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
-            ? leaseTimeout.dividedBy(10)
-            : Duration.ofSeconds(1);
-    Duration pause = interval.multipliedBy(8);
+    Duration renew = LeaseConfig.renewEvery(leaseTimeout);
+    Duration pause = LeaseConfig.pauseThreshold(interval, idleInterval);
     return new CoordinatorConfig(
         interval,
         deadAfter,
@@ -147,7 +155,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         timeoutGrace,
         hooks == null ? List.of() : HooksFile.read(hooks).hooks(),
         null,
-        unroutableAfter);
+        unroutableAfter,
+        idleInterval);
   }
 
   private static String host() {

@@ -11,7 +11,7 @@ import java.util.function.DoubleSupplier;
 /**
  * The coordinator's settings.
  *
- * @param interval pause between two passes (default 250 ms)
+ * @param interval pause between two passes while there is work (default 250 ms)
  * @param deadAfter a worker whose heartbeat seq stayed unchanged this long is dead (default 15 s)
  * @param lease who this coordinator is and the lease timings
  * @param timeoutGrace how long past a task's hard timeout a claim may last on a live worker before
@@ -21,6 +21,9 @@ import java.util.function.DoubleSupplier;
  * @param unroutableAfter how long a pending task may wait while live workers exist but none
  *     advertises a lane (or type) that can run it, before it goes to dead/ with reason {@code
  *     no_lane} (default 10 min; zero never)
+ * @param idleInterval the longest pause between two passes while nothing changes: the pause doubles
+ *     from {@code interval} with each pass that finds nothing to do, up to this, and snaps back on
+ *     any change (default 2 s; see {@link PassPacer})
  */
 public record CoordinatorConfig(
     Duration interval,
@@ -29,8 +32,10 @@ public record CoordinatorConfig(
     Duration timeoutGrace,
     List<HookConfig> hooks,
     DoubleSupplier jitter,
-    Duration unroutableAfter) {
+    Duration unroutableAfter,
+    Duration idleInterval) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(15);
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(60);
@@ -44,6 +49,7 @@ public record CoordinatorConfig(
     hooks = hooks == null ? List.of() : List.copyOf(hooks);
     jitter = jitter == null ? () -> ThreadLocalRandom.current().nextDouble() : jitter;
     unroutableAfter = unroutableAfter == null ? DEFAULT_UNROUTABLE_AFTER : unroutableAfter;
+    idleInterval = idleInterval == null ? DEFAULT_IDLE_INTERVAL : idleInterval;
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
@@ -51,6 +57,21 @@ public record CoordinatorConfig(
       throw new IllegalArgumentException(
           "unroutable_after must not be negative: " + unroutableAfter);
     }
+    if (idleInterval.isNegative()) {
+      throw new IllegalArgumentException("idle_interval must not be negative: " + idleInterval);
+    }
+  }
+
+  /** The settings with the default {@code idle_interval}. */
+  public CoordinatorConfig(
+      Duration interval,
+      Duration deadAfter,
+      LeaseConfig lease,
+      Duration timeoutGrace,
+      List<HookConfig> hooks,
+      DoubleSupplier jitter,
+      Duration unroutableAfter) {
+    this(interval, deadAfter, lease, timeoutGrace, hooks, jitter, unroutableAfter, null);
   }
 
   /** The settings with the default {@code unroutable_after}. */
@@ -61,12 +82,24 @@ public record CoordinatorConfig(
       Duration timeoutGrace,
       List<HookConfig> hooks,
       DoubleSupplier jitter) {
-    this(interval, deadAfter, lease, timeoutGrace, hooks, jitter, null);
+    this(interval, deadAfter, lease, timeoutGrace, hooks, jitter, null, null);
   }
 
   /** These settings with another {@code unroutable_after}. */
   public CoordinatorConfig withUnroutableAfter(Duration after) {
-    return new CoordinatorConfig(interval, deadAfter, lease, timeoutGrace, hooks, jitter, after);
+    return new CoordinatorConfig(
+        interval, deadAfter, lease, timeoutGrace, hooks, jitter, after, idleInterval);
+  }
+
+  /** These settings with another {@code idle_interval} ({@code interval} turns pacing off). */
+  public CoordinatorConfig withIdleInterval(Duration idle) {
+    return new CoordinatorConfig(
+        interval, deadAfter, lease, timeoutGrace, hooks, jitter, unroutableAfter, idle);
+  }
+
+  /** The longest pause between two passes: the larger of the two intervals. */
+  public Duration longestPause() {
+    return idleInterval.compareTo(interval) > 0 ? idleInterval : interval;
   }
 
   /** Defaults for a coordinator named {@code owner} on this host and process. */
@@ -79,16 +112,19 @@ public record CoordinatorConfig(
             host,
             ProcessHandle.current().pid(),
             DEFAULT_LEASE_TIMEOUT,
-            Duration.ofSeconds(1),
-            DEFAULT_INTERVAL.multipliedBy(8)),
+            LeaseConfig.renewEvery(DEFAULT_LEASE_TIMEOUT),
+            LeaseConfig.pauseThreshold(DEFAULT_INTERVAL, DEFAULT_IDLE_INTERVAL)),
         DEFAULT_TIMEOUT_GRACE,
         List.of(),
         null);
   }
 
-  /** A gap between two own passes longer than this is a pause of this coordinator. */
+  /**
+   * A gap between two own passes longer than this is a pause of this coordinator: twice the longest
+   * pause the loop takes on its own (the idle interval), at least 2 s.
+   */
   public Duration pauseThreshold() {
-    Duration twice = interval.multipliedBy(2);
+    Duration twice = longestPause().multipliedBy(2);
     Duration floor = Duration.ofSeconds(2);
     return twice.compareTo(floor) > 0 ? twice : floor;
   }

@@ -64,6 +64,12 @@ final class PassListing {
     return names.getOrDefault(state, List.of());
   }
 
+  /** Count and order-sensitive hash of the names listed in {@code state}. */
+  long fingerprint(TaskState state) {
+    List<TaskName> l = in(state);
+    return ((long) l.size() << 32) ^ (l.hashCode() & 0xffffffffL);
+  }
+
   Set<TaskName> all(TaskState... states) {
     Set<TaskName> out = new HashSet<>();
     for (TaskState s : states) {

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,6 +103,8 @@ final class SpoolPass {
   private long slowScanEvery = SLOW_SCAN_EVERY.toNanos();
   private boolean slowScanned;
   private boolean blockedSmall;
+  private long decided;
+  private final Map<TaskState, Long> fingerprints = new EnumMap<>(TaskState.class);
 
   SpoolPass(
       TaskReader tasks,
@@ -128,8 +131,14 @@ final class SpoolPass {
     this.unroutable = new UnroutableTasks(tasks, files, config.unroutableAfter(), clocks.nanos());
   }
 
-  void run(DecisionLog decisions) throws IOException {
+  /**
+   * One pass.
+   *
+   * @return whether it saw or did anything, and the earliest moment a later pass must act at
+   */
+  PassReport run(DecisionLog decisions) throws IOException {
     long tick = ticker.getAsLong();
+    long appliedBefore = decided;
     boolean slow = !slowScanned || tick - lastSlowScan >= slowScanEvery;
     Set<TaskState> scanned = slow ? PassListing.LISTED : blockedSmall ? FAST_WITH_BLOCKED : FAST;
     PassListing snap = PassListing.scan(layout, scanned);
@@ -143,7 +152,7 @@ final class SpoolPass {
     }
     Set<WorkerKey> dead = deadWorkers(snap);
     each(decisions, snap, TaskState.CLAIMED, n -> claimOfDead(n, dead, now));
-    backstop.check(liveClaims(snap, dead));
+    boolean requested = !backstop.check(liveClaims(snap, dead)).isEmpty();
     each(decisions, snap, TaskState.FAILED, n -> failed.decide(n, now, jitter.getAsDouble()));
     waiting.retain(snap.all(TaskState.SCHEDULED, TaskState.PENDING), scanned);
     each(decisions, snap, TaskState.SCHEDULED, n -> waiting.decide(n, now));
@@ -164,7 +173,44 @@ final class SpoolPass {
     if (slow) {
       slowScanEvery = slowScanPause(ticker.getAsLong() - tick);
     }
+    boolean listingChanged = listingChanged(snap, scanned);
+    return new PassReport(
+        listingChanged || requested || decided != appliedBefore, nextDeadline(snap, tick, now));
   }
+
+  /**
+   * Whether a listed directory differs from its last listing (by count and a hash of its names: a
+   * hint for pacing only; every pass acts on the listing itself).
+   */
+  private boolean listingChanged(PassListing snap, Set<TaskState> scanned) {
+    boolean changed = false;
+    for (TaskState s : scanned) {
+      long print = snap.fingerprint(s);
+      Long before = fingerprints.put(s, print);
+      changed |= before == null || before != print;
+    }
+    return changed;
+  }
+
+  /**
+   * The earliest moment (on the ticker) a pass must run to act on time: the first due time in
+   * scheduled/, a watched worker reaching {@code dead_after}, a claim reaching its hard timeout
+   * plus grace. Only moments still ahead count: one already passed was acted on by this pass.
+   */
+  private long nextDeadline(PassListing snap, long tick, Instant now) {
+    long next = Math.min(liveness.nextDeadline(tick), backstop.nextDeadline(tick));
+    List<TaskName> scheduled = snap.in(TaskState.SCHEDULED);
+    if (!scheduled.isEmpty()) {
+      long untilDue = ((TaskName.Scheduled) scheduled.get(0)).dueMillis() - now.toEpochMilli();
+      if (untilDue > 0) {
+        next = Math.min(next, tick + Math.min(untilDue, MAX_DUE_WAIT_MILLIS) * 1_000_000L);
+      }
+    }
+    return next;
+  }
+
+  /** Caps the conversion of a far-away due time to ticker nanoseconds (no overflow). */
+  private static final long MAX_DUE_WAIT_MILLIS = Duration.ofDays(1).toMillis();
 
   /**
    * The pause between two listings of pending/ and blocked/: {@link #SLOW_SCAN_EVERY}, stretched so
@@ -224,6 +270,7 @@ final class SpoolPass {
 
   /** A WAL failure ends the pass: the WAL may be broken; the next pass retries. */
   private void apply(DecisionLog decisions, Decision d) throws IOException {
+    decided++;
     Optional<Applied> applied = decisions.decide(d);
     if (applied.isPresent() && applied.get() == Applied.MOVED && d.to().state().isTerminal()) {
       hooks.fire(

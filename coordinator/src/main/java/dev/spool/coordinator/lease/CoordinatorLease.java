@@ -94,6 +94,14 @@ public final class CoordinatorLease {
     return epoch;
   }
 
+  /**
+   * When (on the ticker) the active coordinator must tick again to renew the lease in time; {@link
+   * Long#MAX_VALUE} while standby.
+   */
+  public long nextRenewalNanos() {
+    return role == Role.ACTIVE ? lastRenewNanos + config.renewEvery().toNanos() : Long.MAX_VALUE;
+  }
+
   /** On clean shutdown: marks the lease released so a standby takes over without waiting. */
   public void release() throws IOException {
     if (role == Role.ACTIVE && !fenced(read())) {

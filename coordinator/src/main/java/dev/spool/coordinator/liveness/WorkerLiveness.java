@@ -92,4 +92,21 @@ public final class WorkerLiveness {
     }
     return dead;
   }
+
+  /**
+   * The earliest moment (on the ticker) a run watched now would be dead if nothing it writes
+   * changes, if that moment is after {@code nowNanos}; {@link Long#MAX_VALUE} otherwise. A
+   * coordinator that paces its passes wakes then, so a silent worker is found dead {@code
+   * deadAfter} after the last change this coordinator saw, not one idle pause later.
+   */
+  public long nextDeadline(long nowNanos) {
+    long next = Long.MAX_VALUE;
+    for (Observation o : seen.values()) {
+      long at = o.sinceNanos() + deadAfterNanos;
+      if (at - nowNanos > 0 && at < next) {
+        next = at;
+      }
+    }
+    return next;
+  }
 }

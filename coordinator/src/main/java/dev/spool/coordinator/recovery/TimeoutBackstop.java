@@ -75,6 +75,23 @@ public final class TimeoutBackstop {
     return requested;
   }
 
+  /**
+   * The earliest moment (on the ticker) a watched claim passes its timeout plus grace, if after
+   * {@code nowNanos}; {@link Long#MAX_VALUE} otherwise.
+   */
+  public long nextDeadline(long nowNanos) {
+    long next = Long.MAX_VALUE;
+    for (Watch w : watched.values()) {
+      if (w.timeout().isPresent()) {
+        long at = w.sinceNanos() + w.timeout().get().plus(grace).toNanos() + 1;
+        if (at - nowNanos > 0 && at < next) {
+          next = at;
+        }
+      }
+    }
+    return next;
+  }
+
   private boolean request(TaskName.Claimed c, Duration timeout) throws IOException {
     ControlRequest.Cancel cancel =
         new ControlRequest.Cancel(

@@ -118,4 +118,17 @@ class WorkerLivenessTest {
     WorkerKey w = new WorkerKey("w1", 1);
     assertEquals(Set.of(w), runFor(Duration.ofSeconds(16), Set.of(w)), "unless it left claims");
   }
+
+  @Test
+  void theNextDeadlineIsDeadAfterPastTheLastChangeSeenAndOnlyWhileAhead() {
+    WorkerKey w = new WorkerKey("w1", 1);
+    beat("w1", 1, 3, false);
+    long seenAt = nanos.get();
+    liveness.observe(beats, Set.of(w));
+    long deadline = seenAt + Duration.ofSeconds(15).toNanos();
+    assertEquals(deadline, liveness.nextDeadline(nanos.get()));
+    assertEquals(Set.of(w), runFor(Duration.ofSeconds(15), Set.of(w)), "dead at the deadline");
+    assertEquals(deadline, nanos.get());
+    assertEquals(Long.MAX_VALUE, liveness.nextDeadline(nanos.get()), "a passed one is no deadline");
+  }
 }
