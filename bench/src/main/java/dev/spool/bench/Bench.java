@@ -86,20 +86,36 @@ public final class Bench implements Callable<Integer> {
     Workloads w = new Workloads(repoRoot, work.toAbsolutePath(), sizes, runs, out);
     Instant started = Instant.now();
     List<Result> results = new ArrayList<>();
+    int failures = 0;
     for (String name : workloads) {
       out.println("# " + name + " (" + sizes.name() + ", " + runs + " runs)");
-      Result r =
-          switch (name.toUpperCase(java.util.Locale.ROOT)) {
-            case "W1" -> w.w1();
-            case "W2" -> w.w2();
-            case "W3" -> w.w3();
-            case "W4" -> w.w4();
-            case "W5" -> w.w5();
-            case "W6" -> w.w6();
-            default ->
-                throw new CommandLine.ParameterException(
-                    new CommandLine(this), "unknown workload " + name + " (W1..W6)");
-          };
+      Result r;
+      try {
+        r =
+            switch (name.toUpperCase(java.util.Locale.ROOT)) {
+              case "W1" -> w.w1();
+              case "W2" -> w.w2();
+              case "W3" -> w.w3();
+              case "W4" -> w.w4();
+              case "W5" -> w.w5();
+              case "W6" -> w.w6();
+              default ->
+                  throw new CommandLine.ParameterException(
+                      new CommandLine(this), "unknown workload " + name + " (W1..W6)");
+            };
+      } catch (CommandLine.ParameterException e) {
+        throw e;
+      } catch (Exception e) {
+        // One workload that fails (a daemon that died, a clean-up past its limit) is reported
+        // as failed; the others' numbers stay valid and are still written.
+        e.printStackTrace(out);
+        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        r =
+            new Result(name)
+                .put("failed", e.getClass().getSimpleName())
+                .row("failed: " + e.getClass().getSimpleName() + " " + why, "", "", "", "", false);
+        failures++;
+      }
       out.println(r.line());
       results.add(r);
     }
@@ -112,7 +128,7 @@ public final class Bench implements Callable<Integer> {
       writeBlock(report, block);
       out.println("# wrote " + report);
     }
-    return 0;
+    return failures == 0 ? 0 : 1;
   }
 
   /** Replaces the generated block of the report (or appends one), leaving the prose alone. */
