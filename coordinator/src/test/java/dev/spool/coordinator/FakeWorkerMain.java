@@ -118,6 +118,8 @@ public final class FakeWorkerMain {
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
         files.replace(layout.heartbeat(worker), SpoolJson.write(hb));
       } catch (Exception e) {

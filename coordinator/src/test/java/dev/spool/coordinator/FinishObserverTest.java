@@ -57,7 +57,9 @@ class FinishObserverTest {
         List.of(),
         ok,
         bad,
-        finished);
+        finished,
+        null,
+        null);
   }
 
   @Test

@@ -169,6 +169,8 @@ final class SpoolFixture {
             null,
             null,
             null,
+            null,
+            null,
             null);
     files.replace(layout.heartbeat(worker), SpoolJson.write(hb));
   }

@@ -76,6 +76,8 @@ class UnroutableTasksTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     f.files.replace(f.layout.heartbeat("w1"), SpoolJson.write(hb));
   }

@@ -269,6 +269,8 @@ class WorkerTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     spool.files.replace(spool.layout.heartbeat("w1"), SpoolJson.write(old));
     Task a = argv("a", exitWith.toString(), "0");
@@ -341,6 +343,8 @@ class WorkerTest {
               null,
               false,
               false,
+              null,
+              null,
               null,
               null,
               null,

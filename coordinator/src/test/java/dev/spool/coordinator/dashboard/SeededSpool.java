@@ -147,7 +147,7 @@ final class SeededSpool {
     Heartbeat hb =
         new Heartbeat(
             null, worker, 1L, "vm-1", 42L, "0.1.0", T0, seq, T0, used, 4, List.of(), List.of(),
-            List.of(), false, false, null, null, null, tasks, null, null, null);
+            List.of(), false, false, null, null, null, tasks, null, null, null, null, null);
     files.replace(layout.heartbeat(worker), SpoolJson.write(hb));
   }
 }

@@ -24,7 +24,7 @@ class WorkerLivenessTest {
     Heartbeat h =
         new Heartbeat(
             null, "w1", 1L, "vm", 1L, "0.1.0", skewed, seq, skewed, 1, 2, List.of(), List.of(),
-            List.of(), false, false, null, null, null, List.of(), null, null, null);
+            List.of(), false, false, null, null, null, List.of(), null, null, null, null, null);
     return new WorkerView(h, fsAgeMillis, true);
   }
 

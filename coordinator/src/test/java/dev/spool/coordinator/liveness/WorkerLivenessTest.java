@@ -46,6 +46,8 @@ class WorkerLivenessTest {
             null,
             null,
             null,
+            null,
+            null,
             null));
   }
 

@@ -143,6 +143,8 @@ class RecordRoundTripTest {
             List.of(new RunningTask("t-1", 3, T, 5120L, T.plusSeconds(1))),
             null,
             null,
+            null,
+            null,
             null),
         Heartbeat.class);
     roundTrip(
