@@ -73,10 +73,9 @@ final class LogsCommand implements Callable<Integer> {
   private int latestAttempt(TaskLocator locator) throws IOException {
     int last = locator.lastAttempt(id);
     Optional<TaskName> at = locator.find(id);
-    if (at.isPresent()
-        && at.get().attempt() > last
-        && Files.exists(options.open(spec).stdoutLog(id, at.get().attempt()))) {
-      return at.get().attempt(); // running now: its log exists before its result
+    // Running now: a claim's attempt has no result yet, and its logs appear with its first output.
+    if (at.isPresent() && at.get() instanceof TaskName.Claimed && at.get().attempt() > last) {
+      return at.get().attempt();
     }
     return last;
   }

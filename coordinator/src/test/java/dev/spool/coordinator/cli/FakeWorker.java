@@ -36,10 +36,11 @@ final class FakeWorker {
 
   /** Claims {@code id} from pending/ and ends the attempt with {@code exit} and {@code stdout}. */
   void finish(String id, int exit, String stdout) throws IOException {
-    TaskName.Pending p = pending(id).orElseThrow(() -> new AssertionError(id + " is not pending"));
-    TaskName.Claimed c = moves.tryClaim(p, "fake-w", 1).orElseThrow();
+    TaskName.Claimed c = claim(id);
     Path out = layout.stdoutLog(id, c.attempt());
-    Files.writeString(out, stdout);
+    if (!stdout.isEmpty()) {
+      Files.writeString(out, stdout); // as a worker does: no output, no log file
+    }
     Outcome outcome = exit == 0 ? new Outcome.Succeeded() : new Outcome.Failed(exit, null);
     Instant start = Instant.parse("2026-11-21T12:00:00Z");
     AttemptResult r =
@@ -69,6 +70,12 @@ final class FakeWorker {
             ? new TaskName.Terminal(TaskState.DONE, id)
             : new TaskName.Parked(TaskState.FAILED, id, c.attempt());
     moves.tryMove(c, to, Actor.WORKER);
+  }
+
+  /** Claims {@code id} from pending/ and leaves it running, with no output yet. */
+  TaskName.Claimed claim(String id) throws IOException {
+    TaskName.Pending p = pending(id).orElseThrow(() -> new AssertionError(id + " is not pending"));
+    return moves.tryClaim(p, "fake-w", 1).orElseThrow();
   }
 
   private Optional<TaskName.Pending> pending(String id) throws IOException {

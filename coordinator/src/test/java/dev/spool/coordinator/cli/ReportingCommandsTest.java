@@ -1,6 +1,7 @@
 package dev.spool.coordinator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,6 +85,22 @@ class ReportingCommandsTest {
     assertEquals(0, r.exit(), r.err());
     assertEquals("line one\nline two\n", r.out());
     assertEquals(1, run("logs", "--spool", spool, "ghost").exit());
+  }
+
+  @Test
+  void logsOfAnAttemptWithoutOutputAreEmpty() throws Exception {
+    run("submit", "--spool", spool, "--id", "quiet", "--", "true");
+    worker.finish("quiet", 0, "");
+    assertFalse(Files.exists(layout.stdoutLog("quiet", 1)), "no output, no log file");
+    CliRun done = run("logs", "--spool", spool, "quiet");
+    assertEquals(0, done.exit(), done.err());
+    assertEquals("", done.out());
+
+    run("submit", "--spool", spool, "--id", "busy", "--", "sleep", "9");
+    worker.claim("busy");
+    CliRun running = run("logs", "--spool", spool, "busy");
+    assertEquals(0, running.exit(), "a running attempt has run, output or not: " + running.err());
+    assertEquals("", running.out());
   }
 
   @Test

@@ -85,15 +85,15 @@ final class CappedOutput {
     COPIERS.execute(this::copy);
   }
 
+  /**
+   * The log file is created when the first byte arrives: most trivial tasks write nothing to one
+   * stream or both, and creating two empty files per attempt was a visible share of their cost (a
+   * file create is an inode and a directory entry). No file means the stream was empty.
+   */
   private void copy() {
     byte[] buf = BUFFER.get();
-    try (OutputStream out =
-        Files.newOutputStream(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
+    OutputStream out = null;
+    try {
       long stored = 0;
       int n;
       while ((n = in.read(buf)) >= 0) {
@@ -103,6 +103,15 @@ final class CappedOutput {
         lastOutputNanos = nanoTicker.getAsLong();
         lastOutputAt = clock.instant();
         bytes.addAndGet(n);
+        if (out == null) {
+          out =
+              Files.newOutputStream(
+                  file,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS);
+        }
         int keep = (int) Math.max(0, Math.min(n, cap - stored));
         if (keep > 0) {
           out.write(buf, 0, keep);
@@ -118,7 +127,19 @@ final class CappedOutput {
       // The stream is closed under us when the worker abandons a pipe a stray process holds.
       log.debug("output_copy_ended file={} reason={}", file, e.toString());
     } finally {
+      closeQuietly(out);
       ended.countDown();
+    }
+  }
+
+  private void closeQuietly(OutputStream out) {
+    if (out == null) {
+      return;
+    }
+    try {
+      out.close();
+    } catch (IOException e) {
+      log.warn("output_close_failed file={} reason={}", file, e.toString());
     }
   }
 

@@ -70,6 +70,21 @@ class ProcessRunTest {
   }
 
   @Test
+  void aStreamTheProcessNeverWroteToLeavesNoLogFile() throws IOException {
+    RunResult silent = run(spec(Scripts.write(dir, "silent.sh", "exit 0")));
+    assertInstanceOf(Outcome.Succeeded.class, silent.outcome());
+    assertEquals(0, silent.stdoutBytes());
+    assertFalse(Files.exists(dir.resolve("out.log")), "no stdout, no file");
+    assertFalse(Files.exists(dir.resolve("err.log")), "no stderr, no file");
+
+    RunResult errOnly = run(spec(Scripts.write(dir, "err.sh", "echo oops >&2; exit 1")));
+    assertEquals(new Outcome.Failed(1, null), errOnly.outcome());
+    assertFalse(Files.exists(dir.resolve("out.log")));
+    assertEquals("oops\n", Files.readString(dir.resolve("err.log")));
+    assertTrue(errOnly.message().contains("oops"), errOnly.message());
+  }
+
+  @Test
   void templatePlaceholdersArriveLiterallyAsOneArgumentEach() throws Exception {
     Path printer =
         Scripts.write(dir, "args.sh", "for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done");
