@@ -209,7 +209,9 @@ final class Dispatcher {
       rescanRequested = false;
       scanner.rescan();
       long end = ctx.nanoTicker().getAsLong();
-      nextRescan = end + rescanPause(ctx.config().rescanInterval().toNanos(), end - now);
+      // Start to start: a polling worker lists pending/ every interval, not every interval plus
+      // the listing's own time, so a task waits half an interval on average, as configured.
+      nextRescan = now + rescanPause(ctx.config().rescanInterval().toNanos(), end - now);
     }
     ownClaims.maybeSweep();
     checkControl();
@@ -231,11 +233,12 @@ final class Dispatcher {
   }
 
   /**
-   * The pause before the next full listing of pending/: the configured interval, stretched so that
-   * listing takes at most 1/{@value #RESCAN_COST_FACTOR} of this thread's time. A million pending
-   * names take about a second to list; rescanning them every second would leave no time to claim.
-   * Watch events (and claims, which need no listing) keep discovery fast meanwhile; in polling mode
-   * a new task waits longer behind a huge backlog, which it would anyway. Capped at a minute.
+   * The time from the start of one full listing of pending/ to the start of the next: the
+   * configured interval, stretched so that listing takes at most 1/{@value #RESCAN_COST_FACTOR} of
+   * this thread's time. A million pending names take about a second to list; rescanning them every
+   * second would leave no time to claim. Watch events (and claims, which need no listing) keep
+   * discovery fast meanwhile; in polling mode a new task waits longer behind a huge backlog, which
+   * it would anyway. Capped at a minute.
    */
   static long rescanPause(long intervalNanos, long lastRescanNanos) {
     return Math.max(
