@@ -8,6 +8,9 @@ import java.util.List;
  * speed.
  *
  * @param noop W1 and W6: number of {@code true} tasks
+ * @param warmup W1, W2 and W6: {@code true} tasks run through the daemons before the timed part
+ *     (after W1's cold pass), so the worker's JIT has settled as in a worker that has been up a
+ *     while
  * @param latencyReps W2: round trips with the watcher on
  * @param pollReps W2: round trips in polling mode
  * @param sleepTasks W3: number of {@code sleep} tasks
@@ -22,6 +25,7 @@ import java.util.List;
 record Sizes(
     String name,
     int noop,
+    int warmup,
     int latencyReps,
     int pollReps,
     int sleepTasks,
@@ -37,8 +41,9 @@ record Sizes(
       new Sizes(
           "full",
           2000,
+          8000,
           200,
-          50,
+          100,
           40,
           0.5,
           100_000,
@@ -49,7 +54,7 @@ record Sizes(
           30);
 
   static final Sizes SMOKE =
-      new Sizes("smoke", 60, 5, 3, 8, 0.2, 500, 2, List.of(100, 1000), 50, 1, 2);
+      new Sizes("smoke", 60, 0, 5, 3, 8, 0.2, 500, 2, List.of(100, 1000), 50, 1, 2);
 
   /** These sizes with other W5 counts (ascending; the first is W5's baseline). */
   Sizes withScale(List<Integer> counts) {
@@ -60,6 +65,7 @@ record Sizes(
     return new Sizes(
         name,
         noop,
+        warmup,
         latencyReps,
         pollReps,
         sleepTasks,

@@ -147,13 +147,14 @@ final class Workloads {
       long c0 = System.nanoTime();
       seeder.submit(first);
       long c1 = done.awaitCount(n, RUN_LIMIT);
+      int warm = warmUp(seeder, done, name, n);
       List<Task> tasks = Seeder.tasks(name, n, TRUE);
       double workerCpu0 = cpuSeconds(daemons);
       double coordinatorCpu0 = coordinator.cpuSeconds();
       long t0 = System.nanoTime();
       seeder.submit(tasks);
       long submitted = System.nanoTime();
-      long t1 = done.awaitCount(2L * n, RUN_LIMIT);
+      long t1 = done.awaitCount(2L * n + warm, RUN_LIMIT);
       double workerCpu = cpuSeconds(daemons) - workerCpu0;
       double coordinatorCpu = coordinator.cpuSeconds() - coordinatorCpu0;
       long claims = 0;
@@ -170,7 +171,7 @@ final class Workloads {
           lost += l.asLong();
         }
       }
-      requireAllDone(layout, 2 * n);
+      requireAllDone(layout, 2 * n + warm);
       return new NoopRun(
           n / seconds(t1 - t0),
           n / seconds(c1 - c0),
@@ -182,6 +183,23 @@ final class Workloads {
     } finally {
       deleteTree(layout.root());
     }
+  }
+
+  /**
+   * Runs {@link Sizes#warmup} no-op tasks through the daemons and waits for them, on top of the
+   * {@code already} tasks done/ holds. A worker's JIT goes on compiling for several thousand tasks
+   * (C2 took a fifth of the machine's CPU during the 2,000 tasks after a 2,000-task cold pass); the
+   * timed part should see a worker as it runs once it has been up a while.
+   *
+   * @return how many tasks were added to done/
+   */
+  private int warmUp(Seeder seeder, DirWatch done, String name, long already) throws Exception {
+    int w = sizes.warmup();
+    if (w > 0) {
+      seeder.submit(Seeder.tasks(name + "-warmup", w, TRUE));
+      done.awaitCount(already + w, RUN_LIMIT);
+    }
+    return w;
   }
 
   /**
@@ -295,9 +313,9 @@ final class Workloads {
 
   /**
    * An idle worker; drops one task at a time and times until done/ID.json exists. With {@code
-   * spreadMillis} > 0 each drop waits a random 0..spreadMillis first: back-to-back drops would
-   * otherwise lock onto a polling worker's rescan phase (each task is found by a rescan and the
-   * next one dropped right after it, so every drop would wait a whole interval) where a user's
+   * spreadMillis} > 0 each drop waits 0..spreadMillis first ({@link #spread}): back-to-back drops
+   * would otherwise lock onto a polling worker's rescan phase (each task is found by a rescan and
+   * the next one dropped right after it, so every drop would wait a whole interval) where a user's
    * drops come at random times.
    */
   double[] latencyRun(String name, int reps, List<String> workerArgs, long spreadMillis)
@@ -308,13 +326,16 @@ final class Workloads {
       fleet.coordinator();
       fleet.worker(name + "-w1", 4, workerArgs, "");
       Seeder seeder = new Seeder(layout);
-      // One untimed round trip first, as the peers' scripts do for connection set-up.
+      // One untimed round trip first, as the peers' scripts do for connection set-up; then the
+      // warm-up batch, and a pause so that the worker and the coordinator are idle again.
       roundTrip(seeder, done, name + "-warm");
+      if (warmUp(seeder, done, name, 1) > 0) {
+        TimeUnit.SECONDS.sleep(2);
+      }
       double[] ms = new double[reps];
-      java.util.SplittableRandom random = new java.util.SplittableRandom(reps);
       for (int i = 0; i < reps; i++) {
         if (spreadMillis > 0) {
-          TimeUnit.MILLISECONDS.sleep(random.nextLong(spreadMillis + 1));
+          TimeUnit.MILLISECONDS.sleep(spread(i, spreadMillis));
         }
         ms[i] = roundTrip(seeder, done, String.format("%s-%04d", name, i));
       }
@@ -322,6 +343,18 @@ final class Workloads {
     } finally {
       deleteTree(layout.root());
     }
+  }
+
+  /**
+   * The pause before drop {@code i}: the fractional parts of i times the golden ratio, which fill
+   * 0..max evenly (a low-discrepancy sequence). Random pauses left the polling median at the mercy
+   * of where 100 draws happened to fall (its standard error was about 7 ms of a 200 ms interval);
+   * evenly spread phases measure the worker's own delay.
+   */
+  static long spread(int i, long max) {
+    double golden = 0.6180339887498949;
+    double f = (i + 1) * golden;
+    return Math.round((f - Math.floor(f)) * max);
   }
 
   private static double roundTrip(Seeder seeder, DirWatch done, String id) throws Exception {
