@@ -54,12 +54,14 @@ final class Workloads {
     List<Double> submit = new ArrayList<>();
     List<Double> base = new ArrayList<>();
     List<Double> vfork = new ArrayList<>();
+    List<Double> floor = new ArrayList<>();
     List<Double> cold = new ArrayList<>();
     List<Double> workerCpu = new ArrayList<>();
     List<Double> coordinatorCpu = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       base.add(spawnLoop(n, 4, null));
       vfork.add(spawnLoop(n, 4, "VFORK"));
+      floor.add(durableFloor(n, 4));
       NoopRun run = noopRun("w1-r" + r, n, 1, 4);
       spool.add(run.perSecond());
       cold.add(run.coldPerSecond());
@@ -69,7 +71,8 @@ final class Workloads {
       out.printf(
           Locale.ROOT,
           "# W1 run%d spool_per_s=%.1f cold_per_s=%.1f worker_cpu_ms=%.3f"
-              + " coordinator_cpu_ms=%.3f submit_per_s=%.1f baseline_per_s=%.1f vfork_per_s=%.1f%n",
+              + " coordinator_cpu_ms=%.3f submit_per_s=%.1f baseline_per_s=%.1f vfork_per_s=%.1f"
+              + " durable_floor_per_s=%.1f%n",
           r,
           run.perSecond(),
           run.coldPerSecond(),
@@ -77,11 +80,13 @@ final class Workloads {
           run.coordinatorCpuMsPerTask(),
           run.submitPerSecond(),
           base.get(r - 1),
-          vfork.get(r - 1));
+          vfork.get(r - 1),
+          floor.get(r - 1));
     }
     double s = Stats.median(spool);
     double b = Stats.median(base);
     double v = Stats.median(vfork);
+    double f = Stats.median(floor);
     return new Result("W1")
         .put("tasks", n)
         .put("slots", 4)
@@ -92,7 +97,9 @@ final class Workloads {
         .put("submit_per_s", Stats.median(submit))
         .put("baseline_per_s", b)
         .put("baseline_vfork_per_s", v)
+        .put("durable_floor_per_s", f)
         .put("ratio", s / b)
+        .put("ratio_to_durable_floor", s / f)
         .put("runs", runs)
         .row(
             "no-op tasks/s, 1 worker x 4 slots (warm daemons)",
@@ -120,6 +127,13 @@ final class Workloads {
             fmt(s),
             fmt(v) + " (ProcessBuilder loop, VFORK)",
             fmt(s / v),
+            "",
+            null)
+        .row(
+            "same, against the durable floor (the loop plus the protocol's file operations)",
+            fmt(s),
+            fmt(f) + " (durable floor, VFORK; " + fmt(f / b) + " of the default loop)",
+            fmt(s / f),
             "",
             null);
   }
@@ -228,6 +242,25 @@ final class Workloads {
 
   /** The baseline: {@link SpawnLoop} in its own JVM; launch null = the JDK's default. */
   double spawnLoop(int n, int threads, String launchMechanism) throws Exception {
+    return spawnLoop(n, threads, launchMechanism, null);
+  }
+
+  /**
+   * The durable floor: {@link SpawnLoop} doing the protocol's per-task file operations in a fresh
+   * directory under the work directory, with the worker's launch mechanism (VFORK).
+   */
+  double durableFloor(int n, int threads) throws Exception {
+    Path dir = work.resolve("w1-floor");
+    deleteTree(dir);
+    try {
+      return spawnLoop(n, threads, "VFORK", dir);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private double spawnLoop(int n, int threads, String launchMechanism, Path durableDir)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
     if (launchMechanism != null) {
@@ -240,6 +273,9 @@ final class Workloads {
             SpawnLoop.class.getName(),
             Integer.toString(n),
             Integer.toString(threads)));
+    if (durableDir != null) {
+      cmd.add(durableDir.toString());
+    }
     String line = runForOutput(cmd, Duration.ofMinutes(5)).strip();
     return Double.parseDouble(field(line, "per_s"));
   }

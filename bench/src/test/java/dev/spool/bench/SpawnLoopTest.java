@@ -1,0 +1,33 @@
+package dev.spool.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class SpawnLoopTest {
+  @TempDir Path dir;
+
+  @Test
+  void theDurableFloorCarriesEveryTaskThroughThePublishSteps() throws Exception {
+    SpawnLoop.main(new String[] {"7", "3", dir.toString()});
+    // 7 warm-up tasks and 7 timed ones, each claimed, run, published and finished.
+    assertEquals(14, count("done"));
+    assertEquals(14, count("results"));
+    for (String left : new String[] {"pending", "claimed", "tmp", "scratch"}) {
+      assertEquals(0, count(left), left + "/ keeps nothing");
+    }
+  }
+
+  private long count(String sub) throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve(sub))) {
+      return s.count();
+    }
+  }
+}
