@@ -16,6 +16,7 @@ public final class AtomicFiles {
   private final FileOps ops;
   private final Path tmpDir;
   private final boolean fsync;
+  private final DirSyncGroups dirSyncs;
 
   /**
    * @param tmpDir staging directory on the same file system as every target
@@ -25,6 +26,7 @@ public final class AtomicFiles {
     this.ops = ops;
     this.tmpDir = tmpDir;
     this.fsync = fsync;
+    this.dirSyncs = new DirSyncGroups(ops);
   }
 
   public FileOps ops() {
@@ -75,10 +77,14 @@ public final class AtomicFiles {
     }
   }
 
-  /** Fsyncs a directory, unless this instance was built without fsync. */
+  /**
+   * Fsyncs a directory, unless this instance was built without fsync: on return every name created
+   * or removed in {@code dir} before the call is durable. Threads syncing the same directory at the
+   * same time share fsyncs ({@link DirSyncGroups}).
+   */
   public void syncDir(Path dir) throws IOException {
     if (fsync) {
-      ops.fsyncDirectory(dir);
+      dirSyncs.sync(dir);
     }
   }
 
