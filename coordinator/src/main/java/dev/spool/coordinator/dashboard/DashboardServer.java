@@ -4,12 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.spool.coordinator.ops.ActionResult;
 import dev.spool.coordinator.ops.OperatorActions;
+import dev.spool.coordinator.submit.TaskLocator;
 import dev.spool.coordinator.view.TaskView;
 import dev.spool.protocol.Require;
 import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
+import dev.spool.protocol.spool.TaskName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -329,11 +331,31 @@ public final class DashboardServer implements AutoCloseable {
         "err".equals(q.get("stream"))
             ? layout.stderrLog(id, attempt)
             : layout.stdoutLog(id, attempt);
-    if (attempt < 1 || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (attempt < 1) {
       HttpIo.text(ex, 404, "no such log");
       return;
     }
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      // A worker creates a log at its stream's first byte (PROTOCOL.md 7.2): an attempt that ran
+      // or runs without writing to it has an empty log, not a missing one.
+      if (attemptExists(layout, id, attempt)) {
+        HttpIo.text(ex, 200, "");
+      } else {
+        HttpIo.text(ex, 404, "no such log");
+      }
+      return;
+    }
     HttpIo.stream(ex, p);
+  }
+
+  /** The attempt has a result, or is the one its task's claim runs now. */
+  private static boolean attemptExists(SpoolLayout layout, String id, int attempt)
+      throws IOException {
+    if (Files.exists(layout.result(id, attempt), LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    Optional<TaskName> at = new TaskLocator(layout).find(id);
+    return at.isPresent() && at.get() instanceof TaskName.Claimed && at.get().attempt() == attempt;
   }
 
   @Override

@@ -255,6 +255,20 @@ class DashboardHttpTest {
     assertEquals("", head.body());
     assertEquals(404, get("/task?id=ghost").statusCode());
     assertEquals(404, get("/log?id=t-bad&attempt=9").statusCode());
+    assertEquals(404, get("/log?id=t-wait-1&attempt=1").statusCode(), "has not run");
+  }
+
+  @Test
+  void aStreamAnAttemptNeverWroteToIsAnEmptyLog() throws Exception {
+    // PROTOCOL.md 7.2: a worker creates a log at its stream's first byte.
+    HttpResponse<String> ended = get("/log?id=t-ok-1&attempt=1&stream=err");
+    assertEquals(200, ended.statusCode(), "an attempt with a result");
+    assertEquals("", ended.body());
+    assertTrue(ended.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    HttpResponse<String> running = get("/log?id=t-run&attempt=1");
+    assertEquals(200, running.statusCode(), "the claimed attempt, no output yet");
+    assertEquals("", running.body());
+    assertEquals(404, get("/log?id=t-run&attempt=2").statusCode(), "not this attempt");
     JsonNode task = json("/api/task?id=t-bad");
     assertEquals("dead", task.get("state").asText());
     assertEquals(1, task.get("attempts").asInt());

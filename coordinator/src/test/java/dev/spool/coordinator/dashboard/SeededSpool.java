@@ -75,13 +75,20 @@ final class SeededSpool {
     return moves.tryClaim(p, worker, 1).orElseThrow();
   }
 
-  /** Ends a claimed attempt with {@code exit}, its output in the logs, and the fenced finish. */
+  /**
+   * Ends a claimed attempt with {@code exit}, its output in the logs (a stream that wrote nothing
+   * has no log, as a worker leaves it), and the fenced finish.
+   */
   void finish(TaskName.Claimed c, int exit, String stdout, String stderr) throws IOException {
     String id = c.id();
     Path out = layout.stdoutLog(id, c.attempt());
     Path err = layout.stderrLog(id, c.attempt());
-    Files.writeString(out, stdout);
-    Files.writeString(err, stderr);
+    if (!stdout.isEmpty()) {
+      Files.writeString(out, stdout);
+    }
+    if (!stderr.isEmpty()) {
+      Files.writeString(err, stderr);
+    }
     Outcome outcome = exit == 0 ? new Outcome.Succeeded() : new Outcome.Failed(exit, null);
     Instant start = T0.plusSeconds(2);
     AttemptResult r =
