@@ -21,6 +21,19 @@ import java.util.concurrent.TimeUnit;
 final class Peers {
   private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(40);
 
+  /**
+   * Slurm starts pending batch jobs on a scheduler tick (4 per ~1 s tuned, per ~3 s by default), so
+   * 2,000 no-ops would take about 8 minutes a repeat at best; its rate is set by the tick, not by
+   * the count, and this many measure it.
+   */
+  static final int SLURM_MAX_NOOP = 400;
+
+  /**
+   * Slurm's high-throughput setting (start pending jobs as soon as they arrive), the one that shows
+   * it at its fastest; an operator's own {@code SLURM_SCHED_PARAMS} wins.
+   */
+  static final String SLURM_TUNED = "batch_sched_delay=0,sched_min_interval=0";
+
   private Peers() {}
 
   static List<Map<String, String>> run(
@@ -35,15 +48,7 @@ final class Peers {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      pb.environment()
-          .putAll(
-              Map.of(
-                  "N", Integer.toString(sizes.noop()),
-                  "SLOTS", "4",
-                  "LAT_REPS", Integer.toString(Math.min(50, sizes.latencyReps())),
-                  "SLEEP_N", Integer.toString(sizes.sleepTasks()),
-                  "SLEEP_S", Double.toString(sizes.sleepSeconds()),
-                  "REPEATS", Integer.toString(runs)));
+      pb.environment().putAll(environment(script, sizes, runs, System.getenv()));
       out.println("# peer " + script + " (log " + log + ")");
       Process p = pb.start();
       if (!p.waitFor(SCRIPT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -62,6 +67,26 @@ final class Peers {
       }
     }
     return lines;
+  }
+
+  /**
+   * What a peer's script is told: the same sizes as Spool's workloads, except where a peer's own
+   * nature bounds them (Slurm: {@link #SLURM_MAX_NOOP} tasks on its tuned scheduler).
+   */
+  static Map<String, String> environment(
+      String script, Sizes sizes, int runs, Map<String, String> inherited) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("N", Integer.toString(sizes.noop()));
+    env.put("SLOTS", "4");
+    env.put("LAT_REPS", Integer.toString(Math.min(50, sizes.latencyReps())));
+    env.put("SLEEP_N", Integer.toString(sizes.sleepTasks()));
+    env.put("SLEEP_S", Double.toString(sizes.sleepSeconds()));
+    env.put("REPEATS", Integer.toString(runs));
+    if (script.equals("slurm.sh")) {
+      env.put("N", Integer.toString(Math.min(sizes.noop(), SLURM_MAX_NOOP)));
+      env.put("SLURM_SCHED_PARAMS", inherited.getOrDefault("SLURM_SCHED_PARAMS", SLURM_TUNED));
+    }
+    return env;
   }
 
   static Map<String, String> parse(String line) {
