@@ -89,10 +89,15 @@ final class CappedOutput {
    * The log file is created when the first byte arrives: most trivial tasks write nothing to one
    * stream or both, and creating two empty files per attempt was a visible share of their cost (a
    * file create is an inode and a directory entry). No file means the stream was empty.
+   *
+   * <p>A log that cannot be written (a full disk, a removed logs/ directory) ends storing, not
+   * reading: the rest of the stream is read, counted and discarded, so the task never blocks on a
+   * full pipe because the worker's disk failed, and the capture is reported truncated.
    */
   private void copy() {
     byte[] buf = BUFFER.get();
     OutputStream out = null;
+    boolean storing = true;
     try {
       long stored = 0;
       int n;
@@ -103,24 +108,40 @@ final class CappedOutput {
         lastOutputNanos = nanoTicker.getAsLong();
         lastOutputAt = clock.instant();
         bytes.addAndGet(n);
-        if (out == null) {
-          out =
-              Files.newOutputStream(
-                  file,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.TRUNCATE_EXISTING,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS);
+        if (!storing) {
+          continue;
         }
-        int keep = (int) Math.max(0, Math.min(n, cap - stored));
-        if (keep > 0) {
-          out.write(buf, 0, keep);
-          stored += keep;
-        }
-        if (keep < n && !truncated) {
+        try {
+          if (out == null) {
+            out =
+                Files.newOutputStream(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+          }
+          int keep = (int) Math.max(0, Math.min(n, cap - stored));
+          if (keep > 0) {
+            out.write(buf, 0, keep);
+            stored += keep;
+          }
+          if (keep < n && !truncated) {
+            truncated = true;
+            out.write(marker(cap).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          }
+        } catch (IOException e) {
+          storing = false;
           truncated = true;
-          out.write(marker(cap).getBytes(StandardCharsets.UTF_8));
-          out.flush();
+          log.warn(
+              "output_not_stored file={} stored_bytes={} reason={} consequence=the log ends here;"
+                  + " the rest of the stream is read and discarded so the task does not block",
+              file,
+              stored,
+              e.toString());
+          closeQuietly(out);
+          out = null;
         }
       }
     } catch (IOException e) {
