@@ -115,6 +115,7 @@ public final class Worker implements AutoCloseable {
         int n = new ClaimRecovery(ctx).recover();
         log.info("predecessor_claims_recovered worker={} count={}", config.workerId(), n);
       }
+      CodecWarmup.run(config.workerId(), host);
       heartbeat =
           new HeartbeatWriter(
               s.layout(), ctx.spool().files(), clock, identity(), source(), finishes);
