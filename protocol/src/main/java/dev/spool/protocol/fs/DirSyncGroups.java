@@ -79,8 +79,22 @@ final class DirSyncGroups {
           g.covered = Math.max(g.covered, covers);
         }
         g.notifyAll();
+        if (g.covered == g.arrived && groups.size() > MAX_IDLE_GROUPS) {
+          // Nobody waits on it: forget it, so a process that syncs many directories over its life
+          // keeps no state for them. A caller still holding it runs its own round on it, which is
+          // as correct as sharing, only not shared.
+          groups.remove(dir, g);
+        }
       }
     }
+  }
+
+  /** Directories remembered while idle; past this many an idle one is forgotten after its round. */
+  static final int MAX_IDLE_GROUPS = 64;
+
+  /** Directories with a group now (for tests). */
+  int groups() {
+    return groups.size();
   }
 
   /** Callers of {@code dir} waiting for another caller's round (for tests). */

@@ -154,6 +154,18 @@ class DirSyncGroupsTest {
     assertTrue(ops.started.get() <= 1600, "never more rounds than calls: " + ops.started.get());
   }
 
+  @Test
+  void idleDirectoriesAreForgottenPastABound() throws Exception {
+    ops.autoFinish = true;
+    for (int i = 0; i < 10 * DirSyncGroups.MAX_IDLE_GROUPS; i++) {
+      groups.sync(Path.of("/spool/state/d" + i));
+    }
+    assertTrue(
+        groups.groups() <= DirSyncGroups.MAX_IDLE_GROUPS + 1,
+        "directories remembered: " + groups.groups());
+    assertEquals(10 * DirSyncGroups.MAX_IDLE_GROUPS, ops.started.get(), "every call synced");
+  }
+
   private CompletableFuture<Void> sync(Path dir) {
     return CompletableFuture.runAsync(
         () -> {
