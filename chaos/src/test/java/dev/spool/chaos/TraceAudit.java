@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
  *   <li>every file renamed or linked from tmp/ into a spool directory was fsynced after its last
  *       write and before the rename or link ({@code unsynced_publish});
  *   <li>every rename or link into a spool directory is followed by an fsync of the target directory
- *       by the same thread before that thread's next rename or link ({@code unsynced_dir}); except
- *       a worker's claim (pending/ to claimed/), whose directory fsync the slot thread does before
- *       it launches the task: it must come, from any thread, before the attempt's result is
- *       published ({@code unsynced_claim}); and, in a worker's trace, a finishing move (claimed/ to
- *       any other state), whose directory fsync a background thread does after the slot moved on
- *       (the result record is durable first): it must come from some thread before the trace ends
- *       ({@code unsynced_finish});
+ *       before the renaming thread's next rename or link ({@code unsynced_dir}); the fsync may come
+ *       from any thread of the process, as directory fsyncs are group commits, but it must start
+ *       after the rename (a call interrupted in strace's output is placed at its start, so an fsync
+ *       that began while the rename was still running would be taken too); except a worker's claim
+ *       (pending/ to claimed/), whose directory fsync the slot thread does before it launches the
+ *       task: it must come, from any thread, before the attempt's result is published ({@code
+ *       unsynced_claim}); and, in a worker's trace, a finishing move (claimed/ to any other state),
+ *       whose directory fsync a background thread does after the slot moved on (the result record
+ *       is durable first): it must come from some thread before the trace ends ({@code
+ *       unsynced_finish});
  *   <li>no rename or link into a spool directory happens while a decision written to the WAL is not
  *       yet fsynced ({@code wal_not_synced}); the unforced "applied" markers are counted, not
  *       flagged (DecisionLog documents why they need no fsync).
@@ -119,9 +122,9 @@ final class TraceAudit {
         if (unsyncedFinishes.remove(p) != null) {
           dirFsyncs++;
         }
-        String waiting = awaitingDirSync.get(tid);
-        if (waiting != null && waiting.startsWith(p + "|")) {
-          awaitingDirSync.remove(tid);
+        // Directory fsyncs are group commits (PROTOCOL.md section 9): an fsync of the directory
+        // that any thread of the process starts after a rename covers it.
+        if (awaitingDirSync.values().removeIf(w -> w.startsWith(p + "|"))) {
           dirFsyncs++;
         }
       } else if ((m = RENAME.matcher(call)).find()) {

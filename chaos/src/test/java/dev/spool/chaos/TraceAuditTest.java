@@ -96,9 +96,21 @@ class TraceAuditTest {
   }
 
   @Test
-  void outsideAWorkerAFinishMustBeSyncedByItsOwnThread() throws Exception {
-    List<String> v = audit(FINISH, "12 fsync(9</s/done>) = 0");
+  void outsideAWorkerAMoveIsCoveredByAnotherThreadsFsyncThatFollowsIt() throws Exception {
+    // Group commits: the moving thread waits for a round another thread runs.
+    assertEquals(List.of(), audit(FINISH, "12 fsync(9</s/done>) = 0"));
+  }
+
+  @Test
+  void anotherThreadsFsyncBeforeTheMoveDoesNotCoverIt() throws Exception {
+    List<String> v =
+        audit(
+            "12 fsync(9</s/done>) = 0",
+            FINISH,
+            "11 rename(\"/s/claimed/t2~1~w~1.json\", \"/s/failed/t2~1.json\") = 0",
+            "11 fsync(9</s/failed>) = 0");
     assertEquals(1, v.size(), v.toString());
     assertTrue(v.get(0).startsWith("unsynced_dir:"), v.get(0));
+    assertTrue(v.get(0).contains("done/t1.json"), v.get(0));
   }
 }
