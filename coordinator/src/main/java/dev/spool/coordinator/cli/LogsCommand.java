@@ -2,7 +2,6 @@ package dev.spool.coordinator.cli;
 
 import dev.spool.coordinator.submit.TaskLocator;
 import dev.spool.protocol.spool.SpoolLayout;
-import dev.spool.protocol.spool.TaskName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -12,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
@@ -71,13 +69,8 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private int latestAttempt(TaskLocator locator) throws IOException {
-    int last = locator.lastAttempt(id);
-    Optional<TaskName> at = locator.find(id);
     // Running now: a claim's attempt has no result yet, and its logs appear with its first output.
-    if (at.isPresent() && at.get() instanceof TaskName.Claimed && at.get().attempt() > last) {
-      return at.get().attempt();
-    }
-    return last;
+    return Math.max(locator.lastAttempt(id), locator.claimedAttempt(id));
   }
 
   private static long copyFrom(Path log, long offset, PrintWriter out) throws IOException {

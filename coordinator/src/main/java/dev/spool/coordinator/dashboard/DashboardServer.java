@@ -11,7 +11,6 @@ import dev.spool.protocol.fs.AtomicFiles;
 import dev.spool.protocol.fs.FileOps;
 import dev.spool.protocol.json.SpoolJson;
 import dev.spool.protocol.spool.SpoolLayout;
-import dev.spool.protocol.spool.TaskName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -354,8 +353,7 @@ public final class DashboardServer implements AutoCloseable {
     if (Files.exists(layout.result(id, attempt), LinkOption.NOFOLLOW_LINKS)) {
       return true;
     }
-    Optional<TaskName> at = new TaskLocator(layout).find(id);
-    return at.isPresent() && at.get() instanceof TaskName.Claimed && at.get().attempt() == attempt;
+    return new TaskLocator(layout).claimedAttempt(id) == attempt;
   }
 
   @Override

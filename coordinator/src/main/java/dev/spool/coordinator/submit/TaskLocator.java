@@ -63,6 +63,12 @@ public final class TaskLocator {
     return Optional.empty();
   }
 
+  /** The attempt of the task's claim (the attempt running now), or 0 when it is not claimed. */
+  public int claimedAttempt(String id) throws IOException {
+    Optional<TaskName> at = find(id);
+    return at.isPresent() && at.get() instanceof TaskName.Claimed ? at.get().attempt() : 0;
+  }
+
   /** The highest attempt with a result record; attempts are contiguous from 1. */
   public int lastAttempt(String id) {
     int a = 0;
