@@ -1,6 +1,8 @@
 package dev.spool.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.protocol.json.SpoolJson;
+import dev.spool.protocol.result.AttemptResult;
 import dev.spool.protocol.spool.SpoolLayout;
 import dev.spool.protocol.spool.TaskState;
 import dev.spool.protocol.task.Task;
@@ -288,37 +290,46 @@ final class Workloads {
     List<Double> poll50 = new ArrayList<>();
     List<Double> poll99 = new ArrayList<>();
     List<Double> base50 = new ArrayList<>();
+    List<double[]> split = new ArrayList<>();
+    List<double[]> pollSplit = new ArrayList<>();
     double pollInterval = 0.2;
     for (int r = 1; r <= runs; r++) {
       base50.add(Stats.percentile(spawnLatencies(sizes.latencyReps()), 50));
-      double[] watched = latencyRun("w2-r" + r, sizes.latencyReps(), List.of(), 0);
+      List<Trip> watched = latencyRun("w2-r" + r, sizes.latencyReps(), List.of(), 0);
       Path cfg = work.resolve("w2-poll.yaml");
       Files.writeString(cfg, "rescan_interval: " + pollInterval + "\nwatch: false\n");
-      double[] polled =
+      List<Trip> polled =
           latencyRun(
               "w2p-r" + r,
               sizes.pollReps(),
               List.of("--config", cfg.toString()),
               (long) (pollInterval * 1000));
-      p50.add(Stats.percentile(watched, 50));
-      p99.add(Stats.percentile(watched, 99));
-      poll50.add(Stats.percentile(polled, 50));
-      poll99.add(Stats.percentile(polled, 99));
+      p50.add(Stats.percentile(Trip.totals(watched), 50));
+      p99.add(Stats.percentile(Trip.totals(watched), 99));
+      poll50.add(Stats.percentile(Trip.totals(polled), 50));
+      poll99.add(Stats.percentile(Trip.totals(polled), 99));
+      split.add(Trip.medianSplit(watched));
+      pollSplit.add(Trip.medianSplit(polled));
       out.printf(
           Locale.ROOT,
-          "# W2 run%d p50_ms=%.2f p99_ms=%.2f poll_p50_ms=%.2f poll_p99_ms=%.2f spawn_p50_ms=%.2f%n",
+          "# W2 run%d p50_ms=%.2f p99_ms=%.2f poll_p50_ms=%.2f poll_p99_ms=%.2f spawn_p50_ms=%.2f"
+              + " split_ms=%s poll_split_ms=%s%n",
           r,
           p50.get(r - 1),
           p99.get(r - 1),
           poll50.get(r - 1),
           poll99.get(r - 1),
-          base50.get(r - 1));
+          base50.get(r - 1),
+          Trip.format(split.get(r - 1)),
+          Trip.format(pollSplit.get(r - 1)));
     }
     double a = Stats.median(p50);
     double b = Stats.median(p99);
     double pa = Stats.median(poll50);
     double pb = Stats.median(poll99);
     double s = Stats.median(base50);
+    double[] sp = Trip.medianOfRuns(split);
+    double[] psp = Trip.medianOfRuns(pollSplit);
     double pollTarget = pollInterval * 1000 / 2 + 5;
     return new Result("W2")
         .put("reps", sizes.latencyReps())
@@ -328,6 +339,12 @@ final class Workloads {
         .put("poll_p50_ms", pa)
         .put("poll_p99_ms", pb)
         .put("baseline_spawn_p50_ms", s)
+        .put("to_launch_p50_ms", sp[0])
+        .put("run_p50_ms", sp[1])
+        .put("to_visible_p50_ms", sp[2])
+        .put("poll_to_launch_p50_ms", psp[0])
+        .put("poll_run_p50_ms", psp[1])
+        .put("poll_to_visible_p50_ms", psp[2])
         .put("runs", runs)
         .row(
             "latency p50 ms, watcher",
@@ -338,13 +355,67 @@ final class Workloads {
             a <= 5)
         .row("latency p99 ms, watcher", fmt(b), "", "", "<= 15", b <= 15)
         .row(
+            "watcher p50 split, ms: drop to launch / launch to exit / exit to done/ seen",
+            Trip.format(sp),
+            "",
+            "",
+            "",
+            null)
+        .row(
             "latency p50 ms, polling every " + fmt(pollInterval * 1000) + " ms",
             fmt(pa),
             "",
             "",
             "<= " + fmt(pollTarget),
             pa <= pollTarget)
-        .row("latency p99 ms, polling", fmt(pb), "", "", "", null);
+        .row("latency p99 ms, polling", fmt(pb), "", "", "", null)
+        .row(
+            "polling p50 split, ms: drop to launch (the wait for a rescan) / launch to exit / exit"
+                + " to done/ seen",
+            Trip.format(psp),
+            fmt(pollInterval * 1000 / 2) + " (half the interval: the median wait)",
+            "",
+            "",
+            null);
+  }
+
+  /**
+   * One W2 round trip and where its time went, split at the attempt's {@code started_at} (just
+   * before the spawn) and {@code finished_at} (the process and its output ended) from its result
+   * record: drop to launch is discovery, claim and the claim's fsync (and in polling mode the wait
+   * for the next rescan); launch to exit is the spawn and the run of {@code true}; exit to seen is
+   * the result's publication (its fsyncs and the move into done/) and this harness noticing it.
+   * Wall-clock instants, all on this machine's clock.
+   */
+  record Trip(double totalMs, double toLaunchMs, double runMs, double toVisibleMs) {
+    static double[] totals(List<Trip> trips) {
+      return trips.stream().mapToDouble(Trip::totalMs).toArray();
+    }
+
+    /** Medians of the three parts over {@code trips} (they need not add up to the median total). */
+    static double[] medianSplit(List<Trip> trips) {
+      return new double[] {
+        Stats.percentile(trips.stream().mapToDouble(Trip::toLaunchMs).toArray(), 50),
+        Stats.percentile(trips.stream().mapToDouble(Trip::runMs).toArray(), 50),
+        Stats.percentile(trips.stream().mapToDouble(Trip::toVisibleMs).toArray(), 50)
+      };
+    }
+
+    static double[] medianOfRuns(List<double[]> runs) {
+      double[] out = new double[3];
+      for (int k = 0; k < 3; k++) {
+        List<Double> v = new ArrayList<>();
+        for (double[] r : runs) {
+          v.add(r[k]);
+        }
+        out[k] = Stats.median(v);
+      }
+      return out;
+    }
+
+    static String format(double[] split) {
+      return fmt(split[0]) + " / " + fmt(split[1]) + " / " + fmt(split[2]);
+    }
   }
 
   /**
@@ -354,7 +425,7 @@ final class Workloads {
    * the next one dropped right after it, so every drop would wait a whole interval) where a user's
    * drops come at random times.
    */
-  double[] latencyRun(String name, int reps, List<String> workerArgs, long spreadMillis)
+  List<Trip> latencyRun(String name, int reps, List<String> workerArgs, long spreadMillis)
       throws Exception {
     SpoolLayout layout = freshSpool(name);
     try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
@@ -364,18 +435,18 @@ final class Workloads {
       Seeder seeder = new Seeder(layout);
       // One untimed round trip first, as the peers' scripts do for connection set-up; then the
       // warm-up batch, and a pause so that the worker and the coordinator are idle again.
-      roundTrip(seeder, done, name + "-warm");
+      roundTrip(layout, seeder, done, name + "-warm");
       if (warmUp(seeder, done, name, 1) > 0) {
         TimeUnit.SECONDS.sleep(2);
       }
-      double[] ms = new double[reps];
+      List<Trip> trips = new ArrayList<>(reps);
       for (int i = 0; i < reps; i++) {
         if (spreadMillis > 0) {
           TimeUnit.MILLISECONDS.sleep(spread(i, spreadMillis));
         }
-        ms[i] = roundTrip(seeder, done, String.format("%s-%04d", name, i));
+        trips.add(roundTrip(layout, seeder, done, String.format("%s-%04d", name, i)));
       }
-      return ms;
+      return trips;
     } finally {
       deleteTree(layout.root());
     }
@@ -393,11 +464,25 @@ final class Workloads {
     return Math.round((f - Math.floor(f)) * max);
   }
 
-  private static double roundTrip(Seeder seeder, DirWatch done, String id) throws Exception {
+  private static Trip roundTrip(SpoolLayout layout, Seeder seeder, DirWatch done, String id)
+      throws Exception {
+    Instant dropped = Instant.now();
     long t0 = System.nanoTime();
     seeder.drop(Seeder.task(id, TRUE), System.currentTimeMillis());
     long t1 = done.awaitFile(id + ".json", Duration.ofSeconds(30));
-    return (t1 - t0) / 1e6;
+    Instant seen = Instant.now();
+    Path file = layout.result(id, 1);
+    AttemptResult r =
+        SpoolJson.read(file.toString(), Files.readAllBytes(file), AttemptResult.class);
+    return new Trip(
+        (t1 - t0) / 1e6,
+        millisBetween(dropped, r.startedAt()),
+        millisBetween(r.startedAt(), r.finishedAt()),
+        millisBetween(r.finishedAt(), seen));
+  }
+
+  private static double millisBetween(Instant a, Instant b) {
+    return Duration.between(a, b).toNanos() / 1e6;
   }
 
   /** The floor of W2: starting one {@code true} from a warm JVM and waiting for it. */

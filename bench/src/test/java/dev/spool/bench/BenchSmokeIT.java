@@ -47,7 +47,18 @@ class BenchSmokeIT {
         Arrays.stream(text.split("\n")).filter(l -> l.startsWith("workload=")).toList();
     assertEquals(6, lines.size(), text);
     assertPositive(lines.get(0), "spool_per_s", "baseline_per_s", "submit_per_s");
-    assertPositive(lines.get(1), "p50_ms", "p99_ms", "poll_p50_ms", "baseline_spawn_p50_ms");
+    assertPositive(
+        lines.get(1),
+        "p50_ms",
+        "p99_ms",
+        "poll_p50_ms",
+        "baseline_spawn_p50_ms",
+        "to_launch_p50_ms",
+        "run_p50_ms",
+        "to_visible_p50_ms",
+        "poll_to_launch_p50_ms",
+        "poll_run_p50_ms",
+        "poll_to_visible_p50_ms");
     assertPositive(lines.get(2), "wall_s", "ideal_s");
     assertTrue(
         Double.parseDouble(Workloads.field(lines.get(2), "wall_s"))
