@@ -89,6 +89,7 @@ final class SpoolPass {
   private final FinishObserver finishes;
   private final QuotaWatch quotas;
   private final TaskFiles taskFiles;
+  private final TaskReader tasks;
   private final ClaimRecovery recovery;
   private final FailedTasks failed;
   private final WaitingTasks waiting;
@@ -123,6 +124,7 @@ final class SpoolPass {
     this.finishes = new FinishObserver(layout, files, hooks, clocks.wall(), clocks.nanos());
     this.quotas = new QuotaWatch(layout, files, hooks, clocks.wall(), clocks.nanos());
     this.taskFiles = new TaskFiles(layout);
+    this.tasks = tasks;
     this.recovery = new ClaimRecovery(tasks);
     this.failed = new FailedTasks(tasks, new LaneRetry(layout, files));
     this.waiting = new WaitingTasks(tasks);
@@ -233,9 +235,11 @@ final class SpoolPass {
 
   static final int SLOW_SCAN_COST_FACTOR = 10;
 
+  /** A pending task's file is read once for both questions (each caches its answer by name). */
   private Optional<Decision> pendingDecision(TaskName n, Instant now) throws IOException {
-    Optional<Decision> d = waiting.decide(n, now);
-    return d.isPresent() ? d : unroutable.decide(n);
+    TaskReader.Once file = tasks.once(n);
+    Optional<Decision> d = waiting.decide(file, now);
+    return d.isPresent() ? d : unroutable.decide(file);
   }
 
   /** Heartbeats of runs that are neither dead nor stopped. */

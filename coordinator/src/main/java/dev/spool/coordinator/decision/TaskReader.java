@@ -36,6 +36,37 @@ public final class TaskReader {
     return layout;
   }
 
+  /**
+   * The task behind {@code name}, read when first asked for and then remembered, so that several
+   * decisions about one listed file (a pending task's queue deadline and its routing) read and
+   * parse it once.
+   */
+  public Once once(TaskName name) {
+    return new Once(name);
+  }
+
+  /** One file's task, read at most once ({@link #once}). Not thread-safe. */
+  public final class Once {
+    private final TaskName name;
+    private Optional<Task> task;
+
+    private Once(TaskName name) {
+      this.name = name;
+    }
+
+    public TaskName name() {
+      return name;
+    }
+
+    /** The task as {@link #read} returns it, reading only on the first call. */
+    public Optional<Task> get() throws IOException {
+      if (task == null) {
+        task = read(name);
+      }
+      return task;
+    }
+  }
+
   public Optional<Task> read(TaskName name) throws IOException {
     Path path = layout.path(name);
     try {

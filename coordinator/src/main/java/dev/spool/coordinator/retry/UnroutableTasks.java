@@ -109,12 +109,18 @@ public final class UnroutableTasks {
 
   /** The decision for one pending task: dead ({@code no_lane}) once it waited too long. */
   public Optional<Decision> decide(TaskName pending) throws IOException {
+    return decide(tasks.once(pending));
+  }
+
+  /** As {@link #decide(TaskName)}, reading the file through {@code file}. */
+  public Optional<Decision> decide(TaskReader.Once file) throws IOException {
     if (after.isZero() || !anyLive) {
       return Optional.empty();
     }
+    TaskName pending = file.name();
     Optional<Task> task = read.get(pending);
     if (task == null) {
-      task = tasks.read(pending);
+      task = file.get();
       // A task with no type, lane or model is never routed: remember only that, not the task, so
       // a million plain pending tasks do not keep a million parsed tasks in the heap.
       task = task.filter(t -> t.type() != null || t.lane() != null || t.model() != null);

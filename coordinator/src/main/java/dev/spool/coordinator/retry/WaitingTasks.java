@@ -34,7 +34,13 @@ public final class WaitingTasks {
   }
 
   public Optional<Decision> decide(TaskName waiting, Instant now) throws IOException {
-    Optional<Instant> deadline = deadline(waiting);
+    return decide(tasks.once(waiting), now);
+  }
+
+  /** As {@link #decide(TaskName, Instant)}, reading the file through {@code file}. */
+  public Optional<Decision> decide(TaskReader.Once file, Instant now) throws IOException {
+    TaskName waiting = file.name();
+    Optional<Instant> deadline = deadline(file);
     if (deadline.isPresent() && now.isAfter(deadline.get())) {
       ObjectNode detail = Decision.newDetail();
       detail.put("message", "waited past its queue_timeout (deadline " + deadline.get() + ")");
@@ -57,7 +63,8 @@ public final class WaitingTasks {
     deadlines.keySet().removeIf(n -> scanned.contains(n.state()) && !listed.contains(n));
   }
 
-  private Optional<Instant> deadline(TaskName name) throws IOException {
+  private Optional<Instant> deadline(TaskReader.Once file) throws IOException {
+    TaskName name = file.name();
     if (name.attempt() != 1) {
       return Optional.empty();
     }
@@ -65,7 +72,7 @@ public final class WaitingTasks {
     if (cached != null) {
       return cached;
     }
-    Optional<Task> task = tasks.read(name);
+    Optional<Task> task = file.get();
     if (task.isEmpty()) {
       return Optional.empty();
     }
