@@ -67,14 +67,26 @@ class LauncherFlagsTest {
   }
 
   @Test
-  void theWorkerRunsWithC1OnlyAndTheCoordinatorWithTheFullJit() throws Exception {
+  void theWorkerAndTheCoordinatorRunWithC1OnlyAndTheDashboardWithTheFullJit() throws Exception {
     List<String> worker = javaArgs(null, "worker", "--spool", "/s");
     assertEquals("1", tierCap(worker), worker.toString());
     assertTrue(worker.containsAll(List.of("-jar", "worker", "--spool", "/s")), worker.toString());
 
     List<String> coordinator = javaArgs(null, "coordinator", "--spool", "/s");
-    assertEquals(null, tierCap(coordinator), coordinator.toString());
-    assertFalse(coordinator.isEmpty());
+    assertEquals("1", tierCap(coordinator), coordinator.toString());
+    assertTrue(
+        coordinator.containsAll(List.of("-jar", "coordinator", "--spool", "/s")),
+        coordinator.toString());
+
+    List<String> dashboard = javaArgs(null, "dashboard", "--spool", "/s");
+    assertEquals(null, tierCap(dashboard), dashboard.toString());
+    assertFalse(dashboard.isEmpty());
+  }
+
+  @Test
+  void spoolJavaOptsGivesTheCoordinatorTheFullJitBack() throws Exception {
+    List<String> coordinator = javaArgs("-XX:TieredStopAtLevel=4", "coordinator");
+    assertEquals("4", tierCap(coordinator), coordinator.toString());
   }
 
   @Test
