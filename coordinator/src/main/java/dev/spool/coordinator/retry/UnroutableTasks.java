@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class UnroutableTasks {
   private static final Logger log = LoggerFactory.getLogger(UnroutableTasks.class);
 
-  private final TaskReader tasks;
   private final SpoolLayout layout;
   private final AtomicFiles files;
   private final LaneStates states;
@@ -66,7 +65,6 @@ public final class UnroutableTasks {
    * @param after how long a task may wait with no live worker able to run it; zero disables
    */
   public UnroutableTasks(TaskReader tasks, AtomicFiles files, Duration after, LongSupplier ticker) {
-    this.tasks = tasks;
     this.layout = tasks.layout();
     this.files = files;
     this.states = new LaneStates(layout, files);
@@ -107,12 +105,10 @@ public final class UnroutableTasks {
     waiting.keySet().retainAll(ids);
   }
 
-  /** The decision for one pending task: dead ({@code no_lane}) once it waited too long. */
-  public Optional<Decision> decide(TaskName pending) throws IOException {
-    return decide(tasks.once(pending));
-  }
-
-  /** As {@link #decide(TaskName)}, reading the file through {@code file}. */
+  /**
+   * The decision for one pending task, whose file is read through {@code file}: dead ({@code
+   * no_lane}) once it waited too long.
+   */
   public Optional<Decision> decide(TaskReader.Once file) throws IOException {
     if (after.isZero() || !anyLive) {
       return Optional.empty();
