@@ -163,7 +163,7 @@ public final class Worker implements AutoCloseable {
     AtomicFiles files = new AtomicFiles(ops, layout.tmp(), true);
     TaskMoves moves = new TaskMoves(layout, files);
     AttemptFinisher finisher = new AttemptFinisher(layout, files, moves, clock, finishes);
-    dirSync = new DeferredDirSync(files, config.workerId());
+    dirSync = new DeferredDirSync(files, config.workerId(), DeferredDirSync.WORKER_LINGER);
     finisher.deferDirSyncs(dirSync);
     WorkerContext.Spool spool =
         new WorkerContext.Spool(

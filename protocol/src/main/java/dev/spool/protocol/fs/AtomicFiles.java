@@ -89,6 +89,27 @@ public final class AtomicFiles {
   }
 
   /**
+   * Notes that the caller has just changed {@code dir} (renamed a file into or out of it) and will
+   * make that durable later with {@link #syncDir(DirChange)}. Until then any directory fsync of
+   * {@code dir} that another thread of this process starts also covers this change, so a caller
+   * that can wait lets those fsyncs serve it instead of running its own.
+   */
+  public DirChange dirChanged(Path dir) {
+    return fsync ? dirSyncs.enter(dir) : new DirChange(dir, null, 0);
+  }
+
+  /**
+   * Returns when {@code change} is durable: at once if an fsync of its directory that started after
+   * it has already succeeded (any thread's), otherwise after one (shared as {@link
+   * #syncDir(Path)}).
+   */
+  public void syncDir(DirChange change) throws IOException {
+    if (change.group != null) {
+      dirSyncs.sync(change);
+    }
+  }
+
+  /**
    * Step 1 and 2 of a publish on their own: writes {@code data} to a new temp file in {@code tmp/}
    * named for {@code target} and fsyncs it (unless built without fsync). The caller renames the
    * temp file into place and fsyncs the target's directory ({@link #syncDir}); batch writers use

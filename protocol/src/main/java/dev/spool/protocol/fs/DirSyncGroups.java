@@ -29,7 +29,7 @@ final class DirSyncGroups {
    * One directory's rounds: callers are numbered as they arrive, and a round covers every number
    * given out before it started.
    */
-  private static final class Group {
+  static final class Group {
     long arrived;
     long covered;
     boolean inFlight;
@@ -43,10 +43,33 @@ final class DirSyncGroups {
    *     interrupt is kept); a channel's fsync is interruptible in the same way
    */
   void sync(Path dir) throws IOException {
+    sync(enter(dir));
+  }
+
+  /**
+   * Notes a change the caller has just made to {@code dir}: the change is covered by every round of
+   * {@code dir} that starts from now on, whoever runs it. Runs no fsync.
+   */
+  DirChange enter(Path dir) {
     Group g = groups.computeIfAbsent(dir, d -> new Group());
+    synchronized (g) {
+      return new DirChange(dir, g, ++g.arrived);
+    }
+  }
+
+  /**
+   * Returns when a round of the change's directory that started after the change was noted has
+   * succeeded: at once if one already has, else after joining the round in flight's successor or
+   * running one.
+   *
+   * @throws InterruptedIOException as {@link #sync(Path)}
+   */
+  void sync(DirChange change) throws IOException {
+    Group g = change.group;
+    Path dir = change.dir;
     long covers;
     synchronized (g) {
-      long ticket = ++g.arrived;
+      long ticket = change.ticket;
       while (true) {
         if (g.covered >= ticket) {
           return;

@@ -155,6 +155,45 @@ class DirSyncGroupsTest {
   }
 
   @Test
+  void aNotedChangeIsCoveredByAnotherCallersRoundThatStartsAfterIt() throws Exception {
+    DirChange noted = groups.enter(DIR);
+    assertFalse(noted.synced());
+    CompletableFuture<Void> other = sync(DIR); // e.g. a slot's claim
+    ops.awaitStarted(1);
+    ops.finish(null);
+    other.get(5, TimeUnit.SECONDS);
+    assertTrue(noted.synced());
+    groups.sync(noted); // nothing left to do: no round of its own
+    assertEquals(1, ops.started.get());
+  }
+
+  @Test
+  void aChangeNotedWhileARoundIsInFlightWaitsForTheNextOne() throws Exception {
+    CompletableFuture<Void> first = sync(DIR);
+    ops.awaitStarted(1);
+    DirChange noted = groups.enter(DIR); // the fsync in flight may have missed this change
+    ops.finish(null);
+    first.get(5, TimeUnit.SECONDS);
+    assertFalse(noted.synced(), "covered by an fsync that started before the change");
+
+    CompletableFuture<Void> own =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                groups.sync(noted);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            pool);
+    ops.awaitStarted(2);
+    assertFalse(own.isDone());
+    ops.finish(null);
+    own.get(5, TimeUnit.SECONDS);
+    assertTrue(noted.synced());
+  }
+
+  @Test
   void idleDirectoriesAreForgottenPastABound() throws Exception {
     ops.autoFinish = true;
     for (int i = 0; i < 10 * DirSyncGroups.MAX_IDLE_GROUPS; i++) {

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,7 +82,7 @@ class DeferredDirSyncTest {
     Recording ops = new Recording();
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
-    DeferredDirSync sync = new DeferredDirSync(files(ops), "t");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ZERO);
     try {
       sync.later(a, b);
       assertTrue(sync.flush(Duration.ofSeconds(5)));
@@ -97,7 +98,7 @@ class DeferredDirSyncTest {
     Recording ops = new Recording();
     ops.holdFirst = true;
     Path a = dir.resolve("a");
-    DeferredDirSync sync = new DeferredDirSync(files(ops), "t");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ZERO);
     try {
       sync.later(a);
       assertTrue(ops.entered.await(5, TimeUnit.SECONDS));
@@ -117,7 +118,7 @@ class DeferredDirSyncTest {
   void flushGivesUpAtItsBound() throws Exception {
     Recording ops = new Recording();
     ops.holdFirst = true;
-    DeferredDirSync sync = new DeferredDirSync(files(ops), "t");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ZERO);
     try {
       sync.later(dir.resolve("a"));
       assertTrue(ops.entered.await(5, TimeUnit.SECONDS));
@@ -136,7 +137,7 @@ class DeferredDirSyncTest {
     ops.failures.set(1);
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
-    DeferredDirSync sync = new DeferredDirSync(files(ops), "t");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ZERO);
     try {
       sync.later(a);
       assertTrue(sync.flush(Duration.ofSeconds(5)));
@@ -152,9 +153,85 @@ class DeferredDirSyncTest {
   void closeSyncsWhatIsLeft() throws Exception {
     Recording ops = new Recording();
     Path a = dir.resolve("a");
-    DeferredDirSync sync = new DeferredDirSync(files(ops), "t");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ZERO);
     sync.later(a);
     sync.close();
+    assertEquals(1, ops.count(a));
+  }
+
+  @Test
+  void movesWithinTheLingerShareOneRound() throws Exception {
+    Recording ops = new Recording();
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    // A linger no test waits out: only the flush ends it.
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ofMinutes(5));
+    try {
+      for (int i = 0; i < 10; i++) {
+        sync.later(a, b);
+      }
+      assertTrue(sync.flush(Duration.ofSeconds(5)), "a flush does not wait out the linger");
+      assertEquals(1, ops.count(a), "ten moves, one fsync");
+      assertEquals(1, ops.count(b), "ten moves, one fsync");
+    } finally {
+      sync.close();
+    }
+  }
+
+  @Test
+  void aDirectoryAnotherThreadSyncsAfterTheMoveNeedsNoRoundOfItsOwn() throws Exception {
+    Recording ops = new Recording();
+    AtomicFiles files = files(ops);
+    Path claimed = dir.resolve("claimed");
+    Path done = dir.resolve("done");
+    DeferredDirSync sync = new DeferredDirSync(files, "t", Duration.ofMinutes(5));
+    try {
+      sync.later(done, claimed);
+      files.syncDir(claimed); // a slot's next claim, after the finishing move
+      assertTrue(sync.flush(Duration.ofSeconds(5)));
+      assertEquals(1, ops.count(claimed), "the claim's fsync covered the finishing move");
+      assertEquals(1, ops.count(done));
+    } finally {
+      sync.close();
+    }
+  }
+
+  @Test
+  void anFsyncThatStartedBeforeTheMoveDoesNotCoverIt() throws Exception {
+    Recording ops = new Recording();
+    ops.holdFirst = true;
+    AtomicFiles files = files(ops);
+    Path claimed = dir.resolve("claimed");
+    DeferredDirSync sync = new DeferredDirSync(files, "t", Duration.ofMinutes(5));
+    CompletableFuture<Void> early =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                files.syncDir(claimed);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    try {
+      assertTrue(ops.entered.await(5, TimeUnit.SECONDS));
+      sync.later(claimed); // the move happens while that fsync is in flight
+      ops.release.countDown();
+      early.get(5, TimeUnit.SECONDS);
+      assertTrue(sync.flush(Duration.ofSeconds(5)));
+      assertEquals(2, ops.count(claimed), "the deferred round ran its own fsync");
+    } finally {
+      ops.release.countDown();
+      sync.close();
+    }
+  }
+
+  @Test
+  void closeDoesNotWaitOutTheLinger() throws Exception {
+    Recording ops = new Recording();
+    Path a = dir.resolve("a");
+    DeferredDirSync sync = new DeferredDirSync(files(ops), "t", Duration.ofMinutes(5));
+    sync.later(a);
+    sync.close(); // within the class's 20 s time limit, so not after the five minutes
     assertEquals(1, ops.count(a));
   }
 
@@ -169,7 +246,7 @@ class DeferredDirSyncTest {
             files,
             new dev.spool.protocol.spool.TaskMoves(spool.layout, files),
             Clock.fixed(T, ZoneOffset.UTC));
-    DeferredDirSync sync = new DeferredDirSync(files, "t");
+    DeferredDirSync sync = new DeferredDirSync(files, "t", Duration.ZERO);
     finisher.deferDirSyncs(sync);
     TaskName.Claimed claim = new TaskName.Claimed("t1", 2, "w1", 5);
     Files.write(
