@@ -220,13 +220,7 @@ final class Cluster {
   void stopAll() throws InterruptedException {
     for (Daemon d : daemons) {
       if (d.alive()) {
-        if (d.wrapped()) {
-          // SIGTERM to the JVM itself: a tracer or wrapper would pass it on, or detach and leave
-          // the JVM running as an orphan.
-          d.process().children().forEach(ProcessHandle::destroy);
-        } else {
-          d.process().destroy();
-        }
+        jvm(d).destroy();
       }
     }
     for (Daemon d : daemons) {
@@ -234,6 +228,23 @@ final class Cluster {
         kill9(d);
       }
     }
+  }
+
+  /**
+   * The daemon's JVM, which SIGTERM must reach: a wrapper that forks (strace, faketime) would pass
+   * the signal on or detach and leave the JVM running as an orphan; one that execs (fiu-run) is the
+   * JVM.
+   */
+  private static ProcessHandle jvm(Daemon d) {
+    ProcessHandle self = d.process().toHandle();
+    if (!d.wrapped() || isJava(self)) {
+      return self;
+    }
+    return d.process().children().filter(Cluster::isJava).findFirst().orElse(self);
+  }
+
+  private static boolean isJava(ProcessHandle h) {
+    return h.info().command().map(c -> c.endsWith("/java")).orElse(false);
   }
 
   /** Pids of this cluster's processes (daemons, their children, task processes) still alive. */
