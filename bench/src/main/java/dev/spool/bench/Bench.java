@@ -83,7 +83,19 @@ public final class Bench implements Callable<Integer> {
     }
     Path repoRoot = repo.toAbsolutePath().normalize();
     Files.createDirectories(work);
-    Workloads w = new Workloads(repoRoot, work.toAbsolutePath(), sizes, runs, out);
+    try (Trash trash = new Trash(work.toAbsolutePath())) {
+      if (trash.empty()) {
+        out.println(
+            "# deleted an earlier run's trees; waiting "
+                + Trash.QUIET_SECONDS
+                + " s for the inode allocator to stop skipping the freed inodes");
+        Thread.sleep(Trash.QUIET_SECONDS * 1000);
+      }
+      return runAll(new Workloads(repoRoot, work.toAbsolutePath(), trash, sizes, runs, out), sizes);
+    }
+  }
+
+  private int runAll(Workloads w, Sizes sizes) throws Exception {
     Instant started = Instant.now();
     List<Result> results = new ArrayList<>();
     int failures = 0;

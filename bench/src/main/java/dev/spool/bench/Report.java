@@ -32,6 +32,10 @@ final class Report {
             runs,
             Duration.between(started, Instant.now()).toSeconds() / 60.0));
     md.append("Machine: ").append(machine(work)).append("\n\n");
+    md.append(
+        "Every workload's files are set aside by one rename and deleted after the last one, so"
+            + " that no workload pays for the deletions of the one before (see \"What this file"
+            + " system does to file creation\" below).\n\n");
     md.append("| workload | metric | Spool | same-run baseline | ratio | target | met |\n");
     md.append("| --- | --- | ---: | --- | ---: | --- | --- |\n");
     for (Result r : results) {

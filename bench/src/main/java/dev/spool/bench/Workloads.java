@@ -39,10 +39,12 @@ final class Workloads {
   private final Sizes sizes;
   private final int runs;
   private final PrintStream out;
+  private final Trash trash;
 
-  Workloads(Path repo, Path work, Sizes sizes, int runs, PrintStream out) {
+  Workloads(Path repo, Path work, Trash trash, Sizes sizes, int runs, PrintStream out) {
     this.launcher = repo.resolve("deploy/bin/spool");
     this.work = work;
+    this.trash = trash;
     this.sizes = sizes;
     this.runs = runs;
     this.out = out;
@@ -197,7 +199,7 @@ final class Workloads {
           counted ? claims : -1,
           counted ? lost : -1);
     } finally {
-      deleteTree(layout.root());
+      trash.discard(layout.root());
     }
   }
 
@@ -253,11 +255,11 @@ final class Workloads {
    */
   double durableFloor(int n, int threads) throws Exception {
     Path dir = work.resolve("w1-floor");
-    deleteTree(dir);
+    trash.discard(dir);
     try {
       return spawnLoop(n, threads, "VFORK", dir);
     } finally {
-      deleteTree(dir);
+      trash.discard(dir);
     }
   }
 
@@ -448,7 +450,7 @@ final class Workloads {
       }
       return trips;
     } finally {
-      deleteTree(layout.root());
+      trash.discard(layout.root());
     }
   }
 
@@ -525,7 +527,7 @@ final class Workloads {
         requireAllDone(layout, n);
         walls.add(seconds(t1 - t0));
       } finally {
-        deleteTree(layout.root());
+        trash.discard(layout.root());
       }
       out.printf(Locale.ROOT, "# W3 run%d wall_s=%.3f ideal_s=%.3f%n", r, walls.get(r - 1), ideal);
     }
@@ -567,8 +569,15 @@ final class Workloads {
     List<Double> single99 = new ArrayList<>();
     List<Double> jvm50 = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
-      floors.add(renameFloor(n, work.resolve("w4-floor-r" + r)));
-      durable.add(FsyncFloor.rate(n, FSYNC_FLOOR_THREADS, work.resolve("w4-fsync-floor-r" + r)));
+      Path renameDir = work.resolve("w4-floor-r" + r);
+      Path fsyncDir = work.resolve("w4-fsync-floor-r" + r);
+      try {
+        floors.add(renameFloor(n, renameDir));
+        durable.add(FsyncFloor.rate(n, FSYNC_FLOOR_THREADS, fsyncDir));
+      } finally {
+        trash.discard(renameDir);
+        trash.discard(fsyncDir);
+      }
       SpoolLayout layout = freshSpool("w4-r" + r);
       try {
         long t0 = System.nanoTime();
@@ -588,7 +597,7 @@ final class Workloads {
         }
         rates.add(n / wall);
       } finally {
-        deleteTree(layout.root());
+        trash.discard(layout.root());
       }
       double[] single = singleSubmits(sizes.singleSubmits(), "w4s-r" + r);
       double[] jvm = jvmStarts(sizes.singleSubmits());
@@ -646,7 +655,10 @@ final class Workloads {
             s50 <= 150);
   }
 
-  /** Small files written tmp + rename without fsync: what the disk does with no durability. */
+  /**
+   * Small files written tmp + rename without fsync: what the disk does with no durability. The
+   * files stay under {@code dir} for the caller to discard.
+   */
   static double renameFloor(int n, Path dir) throws IOException {
     Path tmp = dir.resolve("tmp");
     Path dst = dir.resolve("dst");
@@ -654,17 +666,13 @@ final class Workloads {
     Files.createDirectories(dst);
     byte[] body = new byte[200];
     java.util.Arrays.fill(body, (byte) 'x');
-    try {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        Path t = tmp.resolve("f" + i);
-        Files.write(t, body);
-        Files.move(t, dst.resolve("f" + i), StandardCopyOption.ATOMIC_MOVE);
-      }
-      return n / seconds(System.nanoTime() - t0);
-    } finally {
-      deleteTree(dir);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Path t = tmp.resolve("f" + i);
+      Files.write(t, body);
+      Files.move(t, dst.resolve("f" + i), StandardCopyOption.ATOMIC_MOVE);
     }
+    return n / seconds(System.nanoTime() - t0);
   }
 
   double[] singleSubmits(int reps, String name) throws Exception {
@@ -684,7 +692,7 @@ final class Workloads {
       }
       return ms;
     } finally {
-      deleteTree(layout.root());
+      trash.discard(layout.root());
     }
   }
 
@@ -840,8 +848,8 @@ final class Workloads {
               + table.toString().strip());
       return result;
     } finally {
-      deleteTree(pendingSpool.root());
-      deleteTree(terminalSpool.root());
+      trash.discard(pendingSpool.root());
+      trash.discard(terminalSpool.root());
     }
   }
 
@@ -1062,7 +1070,7 @@ final class Workloads {
 
   SpoolLayout freshSpool(String name) throws Exception {
     Path root = work.resolve(name);
-    deleteTree(root);
+    trash.discard(root);
     return SpoolLayout.create(root, Instant.now());
   }
 

@@ -46,6 +46,14 @@ class BenchSmokeIT {
     List<String> lines =
         Arrays.stream(text.split("\n")).filter(l -> l.startsWith("workload=")).toList();
     assertEquals(6, lines.size(), text);
+    // The workloads' trees were set aside, not deleted in between; the run deletes them at the end.
+    assertEquals(false, Files.exists(tmp.resolve("work").resolve("trash")), "trash left behind");
+    try (var left = Files.list(tmp.resolve("work"))) {
+      assertEquals(
+          List.of(),
+          left.filter(p -> p.getFileName().toString().matches("w[0-9].*-r[0-9]+")).toList(),
+          "workload trees left behind");
+    }
     assertPositive(lines.get(0), "spool_per_s", "baseline_per_s", "submit_per_s");
     assertPositive(
         lines.get(1),
