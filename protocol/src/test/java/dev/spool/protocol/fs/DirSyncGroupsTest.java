@@ -176,16 +176,7 @@ class DirSyncGroupsTest {
     first.get(5, TimeUnit.SECONDS);
     assertFalse(noted.synced(), "covered by an fsync that started before the change");
 
-    CompletableFuture<Void> own =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                groups.sync(noted);
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            },
-            pool);
+    CompletableFuture<Void> own = sync(noted);
     ops.awaitStarted(2);
     assertFalse(own.isDone());
     ops.finish(null);
@@ -206,10 +197,23 @@ class DirSyncGroupsTest {
   }
 
   private CompletableFuture<Void> sync(Path dir) {
+    return async(() -> groups.sync(dir));
+  }
+
+  private CompletableFuture<Void> sync(DirChange change) {
+    return async(() -> groups.sync(change));
+  }
+
+  private interface IoCall {
+    void run() throws IOException;
+  }
+
+  /** The call on the pool's thread, entering the directory's group there, as a slot would. */
+  private CompletableFuture<Void> async(IoCall call) {
     return CompletableFuture.runAsync(
         () -> {
           try {
-            groups.sync(dir);
+            call.run();
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
