@@ -34,8 +34,8 @@ final class Report {
     md.append("Machine: ").append(machine(work)).append("\n\n");
     md.append(
         "Every workload's files are set aside by one rename and deleted after the last one, so"
-            + " that no workload pays for the deletions of the one before (see \"What this file"
-            + " system does to file creation\" below).\n\n");
+            + " that no workload pays for the deletions of the one before (see \"Deleting after the"
+            + " run\" below).\n\n");
     md.append("| workload | metric | Spool | same-run baseline | ratio | target | met |\n");
     md.append("| --- | --- | ---: | --- | ---: | --- | --- |\n");
     for (Result r : results) {
