@@ -176,7 +176,7 @@ final class Cluster {
 
   /** SIGTERM and wait: the graceful stop a daemon gets from systemd. */
   void stop(Daemon d) throws InterruptedException {
-    d.process().destroy();
+    jvm(d).destroy();
     if (!d.process().waitFor(30, TimeUnit.SECONDS)) {
       kill9(d);
     }
