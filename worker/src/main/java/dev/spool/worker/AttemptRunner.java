@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
  * outside the allowed directories, a forbidden env variable) ends as a fatal {@link
  * Outcome.LaunchFailed} without starting anything.
  *
- * <p>Working directory: a fresh {@code scratch_dir/WORKER/ID~A} per attempt, deleted afterwards
- * (links are removed, never followed); a task's own {@code cwd} is used only when it is an existing
- * directory under one of {@code allowed_cwds} reached without symbolic links. Called on a slot
- * thread; one instance serves all slots.
+ * <p>Working directory: an empty directory of {@link ScratchDirs} ({@code scratch_dir/WORKER/sN}),
+ * emptied afterwards (links are removed, never followed) and reused by a later attempt; a task's
+ * own {@code cwd} is used only when it is an existing directory under one of {@code allowed_cwds}
+ * reached without symbolic links. Called on a slot thread; one instance serves all slots.
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
@@ -59,10 +59,12 @@ final class AttemptRunner {
 
   private final WorkerContext ctx;
   private final LaneAttempts lanes;
+  private final ScratchDirs scratchDirs;
 
   AttemptRunner(WorkerContext ctx, LaneAttempts lanes) {
     this.ctx = ctx;
     this.lanes = lanes;
+    this.scratchDirs = new ScratchDirs(scratchRoot(ctx));
   }
 
   /** Runs the attempt (on {@code lane} when not null) to its end and publishes its result. */
@@ -130,15 +132,7 @@ final class AttemptRunner {
       if (task.cwd() != null) {
         cwd = allowedPath(task.cwd(), "cwd");
       } else {
-        scratch = scratchRoot(ctx).resolve(claim.id() + "~" + claim.attempt());
-        try {
-          Files.createDirectory(scratch);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          deleteTree(scratch); // debris of an attempt this worker did not finish
-          Files.createDirectories(scratch);
-        } catch (java.nio.file.NoSuchFileException e) {
-          Files.createDirectories(scratch); // the worker's scratch root was removed under it
-        }
+        scratch = scratchDirs.take();
         cwd = scratch;
       }
       if (lane != null) {
@@ -186,11 +180,15 @@ final class AttemptRunner {
       return Optional.of(
           notStarted(new Outcome.LaunchFailed(e.getMessage(), true), e.getMessage()));
     } catch (IOException e) {
-      String msg = "cannot prepare the working directory " + scratch + ": " + e;
+      String msg =
+          "cannot prepare the attempt's files (working directory under "
+              + scratchRoot(ctx)
+              + "): "
+              + e;
       return Optional.of(notStarted(new Outcome.LaunchFailed(msg, false), msg));
     } finally {
       if (scratch != null) {
-        deleteQuietly(scratch);
+        scratchDirs.giveBack(scratch);
       }
       if (schemaFile != null) {
         deleteQuietly(schemaFile);
@@ -449,18 +447,11 @@ final class AttemptRunner {
         f != null && f.message() != null ? f.message() : r.message());
   }
 
-  private static void deleteQuietly(Path dir) {
+  private static void deleteQuietly(Path file) {
     try {
-      try {
-        // Most attempts leave their scratch directory empty: one rmdir instead of a tree walk.
-        Files.deleteIfExists(dir);
-        return;
-      } catch (java.nio.file.DirectoryNotEmptyException e) {
-        // walk it
-      }
-      deleteTree(dir);
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      log.warn("scratch_not_deleted dir={} consequence=disk space is not reclaimed", dir, e);
+      log.warn("scratch_not_deleted file={} consequence=disk space is not reclaimed", file, e);
     }
   }
 

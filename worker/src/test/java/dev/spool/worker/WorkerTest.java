@@ -486,9 +486,34 @@ class WorkerTest {
             && f.message().contains("allowed_cwds"),
         refused.toString());
     String scratch = Files.readString(spool.layout.stdoutLog("scratch", 1)).trim();
-    assertTrue(scratch.endsWith("/w1/scratch~1"), scratch);
-    assertFalse(
-        Files.exists(Path.of(scratch)), "the scratch directory is removed after the attempt");
+    assertTrue(scratch.startsWith(dir.resolve("scratch-w1/w1").toRealPath() + "/"), scratch);
+  }
+
+  @Test
+  void aReusedScratchDirectoryIsEmptyAgainForTheNextAttempt() throws Exception {
+    Path outside = Files.writeString(dir.resolve("outside.txt"), "keep me");
+    Path litter =
+        Scripts.write(
+            dir,
+            "litter.sh",
+            "pwd -P; touch left; mkdir -p d/e; echo x > d/e/f; ln -s "
+                + outside
+                + " link; ln -s "
+                + dir
+                + " dirlink");
+    Path look = Scripts.write(dir, "look.sh", "pwd -P; ls -A");
+    spool.submit(
+        Task.builder("litter").createdAt(Instant.now()).argv(List.of(litter.toString())).build());
+    start(config("w1").slots(1).build());
+    Await.until(WAIT, "litter done", () -> spool.exists(TaskState.DONE, "litter"));
+    spool.submit(
+        Task.builder("look").createdAt(Instant.now()).argv(List.of(look.toString())).build());
+    Await.until(WAIT, "look done", () -> spool.exists(TaskState.DONE, "look"));
+    String first = Files.readString(spool.layout.stdoutLog("litter", 1)).trim();
+    List<String> second = Files.readAllLines(spool.layout.stdoutLog("look", 1));
+    assertEquals(List.of(first), second, "the same directory, and nothing left in it");
+    assertEquals("keep me", Files.readString(outside), "links were removed, not followed");
+    assertTrue(Files.isDirectory(dir.resolve("scratch-w1")), "the linked directory is intact");
   }
 
   @Test

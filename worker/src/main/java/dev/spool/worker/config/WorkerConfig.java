@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *     back
  * @param watch whether file-system events are used as a fast path besides the rescan
  * @param scratchDir parent of the per-worker scratch directories ({@code
- *     scratch_dir/<worker>/<id>~<attempt>})
+ *     scratch_dir/<worker>/s<N>}, each emptied after an attempt and reused)
  * @param allowedCwds directories under which a task may name its own {@code cwd}
  * @param livenessCheck how long start-up watches an existing heartbeat of the same id for progress
  * @param bulkhead slots kept free for urgent work
