@@ -65,6 +65,15 @@ final class Dispatcher {
   private volatile boolean rescanRequested = true;
   private volatile boolean stopped;
   private long nextRescan;
+  private long nextControlCheck;
+
+  /**
+   * Control requests (drain, cancel) are looked for at most this often. The loop turns once per
+   * finished task and per new name; looking each time cost a failed lookup per running task, each a
+   * thrown exception inside the JDK, several per task under a stream of short tasks. A running
+   * task's own supervision polls at the same pace.
+   */
+  static final long CONTROL_CHECK_NANOS = 50_000_000L;
 
   Dispatcher(
       WorkerContext ctx,
@@ -169,6 +178,7 @@ final class Dispatcher {
   void loop() {
     MDC.put("worker", ctx.identity().workerId());
     nextRescan = ctx.nanoTicker().getAsLong();
+    nextControlCheck = nextRescan;
     registerLanes();
     while (!stopped) {
       try {
@@ -214,7 +224,10 @@ final class Dispatcher {
       nextRescan = now + rescanPause(ctx.config().rescanInterval().toNanos(), end - now);
     }
     ownClaims.maybeSweep();
-    checkControl();
+    if (now - nextControlCheck >= 0) {
+      nextControlCheck = now + CONTROL_CHECK_NANOS;
+      checkControl();
+    }
     while (!draining && !stopped && slots.tryAcquire()) {
       boolean started = false;
       try {
