@@ -1,6 +1,7 @@
 package dev.spool.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,14 +58,35 @@ final class Daemon implements AutoCloseable {
     return log;
   }
 
+  /** CPU ticks of the process and of the children it has waited for (Linux /proc). */
+  CpuTimes.Proc cpu() throws IOException {
+    return CpuTimes.Proc.of(process.pid());
+  }
+
   /** User + system CPU seconds the process has used so far (Linux /proc). */
   double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // After the command name: state is field 3, utime field 14, stime field 15 (1-based in
-    // proc(5)).
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return (double) ticks / CLOCK_TICKS_PER_SECOND;
+    return (double) CpuTimes.Proc.of(process.pid()).self() / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** Sends signal {@code name} (STOP, CONT, ...) to the JVM with kill(1); fails if it fails. */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      throw new IOException("kill -" + name + " " + process.pid() + " did not return in 10 s");
+    }
+    if (kill.exitValue() != 0) {
+      throw new IOException(
+          "kill -"
+              + name
+              + " "
+              + process.pid()
+              + " failed: "
+              + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   /** Fails with the log's tail when the process is gone. */

@@ -62,26 +62,60 @@ final class Workloads {
     List<Double> cold = new ArrayList<>();
     List<Double> workerCpu = new ArrayList<>();
     List<Double> coordinatorCpu = new ArrayList<>();
+    List<Double> taskCpu = new ArrayList<>();
+    List<Double> harnessCpu = new ArrayList<>();
+    List<Double> machineCpu = new ArrayList<>();
+    List<Double> idle = new ArrayList<>();
+    List<Double> drain = new ArrayList<>();
+    List<Double> drainWorkerCpu = new ArrayList<>();
+    List<Double> drainMachineCpu = new ArrayList<>();
+    List<Double> drainIdle = new ArrayList<>();
+    List<Double> baseMachineCpu = new ArrayList<>();
+    List<Double> floorMachineCpu = new ArrayList<>();
+    List<Double> floorIdle = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
-      base.add(spawnLoop(n, 4, null));
-      vfork.add(spawnLoop(n, 4, "VFORK"));
-      floor.add(durableFloor(n, 4));
-      NoopRun run = noopRun("w1-r" + r, n, 1, 4);
+      Loop loop = spawnLoop(n, 4, null);
+      base.add(loop.perSecond());
+      baseMachineCpu.add(loop.machineMs());
+      vfork.add(spawnLoop(n, 4, "VFORK").perSecond());
+      Loop durable = durableFloor(n, 4);
+      floor.add(durable.perSecond());
+      floorMachineCpu.add(durable.machineMs());
+      floorIdle.add(durable.idleShare());
+      NoopRun run = noopRun("w1-r" + r, n, 1, 4, true);
+      drain.add(run.drain().perSecond());
+      drainWorkerCpu.add(run.drain().cpu().worker());
+      drainMachineCpu.add(run.drain().cpu().machine());
+      drainIdle.add(run.drain().cpu().idleShare());
       spool.add(run.perSecond());
       cold.add(run.coldPerSecond());
       workerCpu.add(run.workerCpuMsPerTask());
       coordinatorCpu.add(run.coordinatorCpuMsPerTask());
+      taskCpu.add(run.cpu().tasks());
+      harnessCpu.add(run.cpu().harness());
+      machineCpu.add(run.cpu().machine());
+      idle.add(run.cpu().idleShare());
       submit.add(run.submitPerSecond());
       out.printf(
           Locale.ROOT,
           "# W1 run%d spool_per_s=%.1f cold_per_s=%.1f worker_cpu_ms=%.3f"
-              + " coordinator_cpu_ms=%.3f submit_per_s=%.1f baseline_per_s=%.1f vfork_per_s=%.1f"
-              + " durable_floor_per_s=%.1f%n",
+              + " coordinator_cpu_ms=%.3f task_cpu_ms=%.3f harness_cpu_ms=%.3f"
+              + " machine_cpu_ms=%.3f idle_share=%.2f drain_per_s=%.1f drain_worker_cpu_ms=%.3f"
+              + " drain_machine_cpu_ms=%.3f drain_idle_share=%.2f submit_per_s=%.1f"
+              + " baseline_per_s=%.1f vfork_per_s=%.1f durable_floor_per_s=%.1f%n",
           r,
           run.perSecond(),
           run.coldPerSecond(),
           run.workerCpuMsPerTask(),
           run.coordinatorCpuMsPerTask(),
+          run.cpu().tasks(),
+          run.cpu().harness(),
+          run.cpu().machine(),
+          run.cpu().idleShare(),
+          run.drain().perSecond(),
+          run.drain().cpu().worker(),
+          run.drain().cpu().machine(),
+          run.drain().cpu().idleShare(),
           run.submitPerSecond(),
           base.get(r - 1),
           vfork.get(r - 1),
@@ -91,6 +125,7 @@ final class Workloads {
     double b = Stats.median(base);
     double v = Stats.median(vfork);
     double f = Stats.median(floor);
+    double d = Stats.median(drain);
     return new Result("W1")
         .put("tasks", n)
         .put("slots", 4)
@@ -98,20 +133,44 @@ final class Workloads {
         .put("spool_cold_per_s", Stats.median(cold))
         .put("worker_cpu_ms_per_task", Stats.median(workerCpu))
         .put("coordinator_cpu_ms_per_task", Stats.median(coordinatorCpu))
+        .put("task_cpu_ms_per_task", Stats.median(taskCpu))
+        .put("harness_cpu_ms_per_task", Stats.median(harnessCpu))
+        .put("machine_cpu_ms_per_task", Stats.median(machineCpu))
+        .put("machine_idle_share", Stats.median(idle))
+        .put("drain_per_s", d)
+        .put("drain_worker_cpu_ms_per_task", Stats.median(drainWorkerCpu))
+        .put("drain_machine_cpu_ms_per_task", Stats.median(drainMachineCpu))
+        .put("drain_machine_idle_share", Stats.median(drainIdle))
+        .put("drain_ratio", d / b)
+        .put("baseline_machine_cpu_ms_per_task", Stats.median(baseMachineCpu))
+        .put("durable_floor_machine_cpu_ms_per_task", Stats.median(floorMachineCpu))
+        .put("durable_floor_machine_idle_share", Stats.median(floorIdle))
         .put("submit_per_s", Stats.median(submit))
         .put("baseline_per_s", b)
         .put("baseline_vfork_per_s", v)
         .put("durable_floor_per_s", f)
         .put("ratio", s / b)
         .put("ratio_to_durable_floor", s / f)
+        .put("drain_ratio_to_durable_floor", d / f)
         .put("runs", runs)
         .row(
-            "no-op tasks/s, 1 worker x 4 slots (warm daemons)",
-            fmt(s),
+            "no-op tasks/s, 1 worker x 4 slots (warm daemons), the "
+                + n
+                + " tasks in pending/ when the timer starts (submitted while the worker was"
+                + " stopped), as the loop has its work at hand",
+            fmt(d),
             fmt(b) + " (ProcessBuilder loop, 4 threads)",
-            fmt(s / b),
+            fmt(d / b),
             ">= 0.70",
-            s / b >= 0.70)
+            d / b >= 0.70)
+        .row(
+            "same, submitted durably while the worker runs: the submitting code's CPU in the"
+                + " window (the figure compared with the peers)",
+            fmt(s),
+            fmt(b),
+            fmt(s / b),
+            "",
+            null)
         .row(
             "no-op tasks/s, the first " + n + " after the daemons started (JIT cold)",
             fmt(Stats.median(cold)),
@@ -120,24 +179,65 @@ final class Workloads {
             "",
             null)
         .row(
-            "CPU ms per warm task: worker / coordinator",
-            fmt(Stats.median(workerCpu)) + " / " + fmt(Stats.median(coordinatorCpu)),
+            "CPU ms per task, submitted meanwhile: worker / coordinator / the tasks' processes /"
+                + " the submitting harness / whole machine; machine idle",
+            fmt(Stats.median(workerCpu))
+                + " / "
+                + fmt(Stats.median(coordinatorCpu))
+                + " / "
+                + fmt(Stats.median(taskCpu))
+                + " / "
+                + fmt(Stats.median(harnessCpu))
+                + " / "
+                + fmt(Stats.median(machineCpu))
+                + "; "
+                + Math.round(100 * Stats.median(idle))
+                + " %",
             "",
             "",
             "",
             null)
         .row(
-            "same, against the VFORK loop",
-            fmt(s),
+            "CPU ms per task, queue filled before: worker / whole machine; machine idle",
+            fmt(Stats.median(drainWorkerCpu))
+                + " / "
+                + fmt(Stats.median(drainMachineCpu))
+                + "; "
+                + Math.round(100 * Stats.median(drainIdle))
+                + " %",
+            "",
+            "",
+            "",
+            null)
+        .row(
+            "queue filled before, against the VFORK loop",
+            fmt(d),
             fmt(v) + " (ProcessBuilder loop, VFORK)",
-            fmt(s / v),
+            fmt(d / v),
             "",
             null)
         .row(
-            "same, against the durable floor (the loop plus the protocol's file operations)",
-            fmt(s),
+            "queue filled before, against the durable floor (the loop plus the protocol's file"
+                + " operations, its task files made before its timer)",
+            fmt(d),
             fmt(f) + " (durable floor, VFORK; " + fmt(f / b) + " of the default loop)",
-            fmt(s / f),
+            fmt(d / f),
+            "",
+            null)
+        .row(
+            "whole machine's CPU ms per task: Spool warm / Spool drain / durable floor /"
+                + " default loop (machine idle: floor "
+                + Math.round(100 * Stats.median(floorIdle))
+                + " %)",
+            fmt(Stats.median(machineCpu))
+                + " / "
+                + fmt(Stats.median(drainMachineCpu))
+                + " / "
+                + fmt(Stats.median(floorMachineCpu))
+                + " / "
+                + fmt(Stats.median(baseMachineCpu)),
+            "",
+            "",
             "",
             null);
   }
@@ -147,6 +247,16 @@ final class Workloads {
    * (cold, then warm).
    */
   NoopRun noopRun(String name, int n, int workers, int slotsEach) throws Exception {
+    return noopRun(name, n, workers, slotsEach, false);
+  }
+
+  /**
+   * As {@link #noopRun(String, int, int, int)}; with {@code drain}, n more tasks are then submitted
+   * while the workers are stopped (SIGSTOP) and timed from SIGCONT to the last done/ file: the rate
+   * of draining a queue filled beforehand, without the submitting code's CPU in the window, as the
+   * durable floor's task files are made before its timer.
+   */
+  NoopRun noopRun(String name, int n, int workers, int slotsEach, boolean drain) throws Exception {
     SpoolLayout layout = freshSpool(name);
     try (Fleet fleet = new Fleet(launcher, layout, work.resolve(name + "-logs"));
         DirWatch done = new DirWatch(layout.dir(TaskState.DONE))) {
@@ -167,14 +277,25 @@ final class Workloads {
       long c1 = done.awaitCount(n, RUN_LIMIT);
       int warm = warmUp(seeder, done, name, n);
       List<Task> tasks = Seeder.tasks(name, n, TRUE);
-      double workerCpu0 = cpuSeconds(daemons);
-      double coordinatorCpu0 = coordinator.cpuSeconds();
+      CpuTimes.Proc workers0 = cpu(daemons);
+      CpuTimes.Proc coordinator0 = coordinator.cpu();
+      CpuTimes.Proc harness0 = CpuTimes.Proc.ofThisJvm();
+      CpuTimes.Machine machine0 = CpuTimes.Machine.now();
       long t0 = System.nanoTime();
       seeder.submit(tasks);
       long submitted = System.nanoTime();
       long t1 = done.awaitCount(2L * n + warm, RUN_LIMIT);
-      double workerCpu = cpuSeconds(daemons) - workerCpu0;
-      double coordinatorCpu = coordinator.cpuSeconds() - coordinatorCpu0;
+      CpuTimes.Machine machine = CpuTimes.Machine.now();
+      CpuTimes.Proc workers1 = cpu(daemons);
+      CpuTimes.Proc harness = CpuTimes.Proc.ofThisJvm();
+      Cpu cpu =
+          new Cpu(
+              workers1.selfMsPerTask(workers0, n),
+              workers1.childrenMsPerTask(workers0, n),
+              coordinator.cpu().selfMsPerTask(coordinator0, n),
+              harness.selfMsPerTask(harness0, n),
+              machine.busyMsPerTask(machine0, n),
+              machine.idleShare(machine0));
       long claims = 0;
       long lost = 0;
       boolean counted = true;
@@ -189,13 +310,44 @@ final class Workloads {
           lost += l.asLong();
         }
       }
-      requireAllDone(layout, 2 * n + warm);
+      Drain drained = null;
+      if (drain) {
+        for (Daemon d : daemons) {
+          d.signal("STOP");
+        }
+        try {
+          seeder.submit(Seeder.tasks(name + "-drain", n, TRUE));
+        } finally {
+          for (Daemon d : daemons) {
+            d.signal("CONT");
+          }
+        }
+        workers0 = cpu(daemons);
+        coordinator0 = coordinator.cpu();
+        harness0 = CpuTimes.Proc.ofThisJvm();
+        machine0 = CpuTimes.Machine.now();
+        long d0 = System.nanoTime();
+        long d1 = done.awaitCount(3L * n + warm, RUN_LIMIT);
+        CpuTimes.Machine dm = CpuTimes.Machine.now();
+        CpuTimes.Proc dw = cpu(daemons);
+        drained =
+            new Drain(
+                n / seconds(d1 - d0),
+                new Cpu(
+                    dw.selfMsPerTask(workers0, n),
+                    dw.childrenMsPerTask(workers0, n),
+                    coordinator.cpu().selfMsPerTask(coordinator0, n),
+                    CpuTimes.Proc.ofThisJvm().selfMsPerTask(harness0, n),
+                    dm.busyMsPerTask(machine0, n),
+                    dm.idleShare(machine0)));
+      }
+      requireAllDone(layout, (drain ? 3 : 2) * n + warm);
       return new NoopRun(
           n / seconds(t1 - t0),
           n / seconds(c1 - c0),
           n / seconds(submitted - t0),
-          workerCpu * 1000 / n,
-          coordinatorCpu * 1000 / n,
+          cpu,
+          drained,
           counted ? claims : -1,
           counted ? lost : -1);
     } finally {
@@ -223,29 +375,57 @@ final class Workloads {
   /**
    * @param perSecond tasks/s of the second n tasks (warm daemons)
    * @param coldPerSecond tasks/s of the first n tasks after the daemons started
-   * @param workerCpuMsPerTask CPU time (user + system) of the workers per warm task, in ms: less
-   *     sensitive to other load on the machine than a rate
-   * @param coordinatorCpuMsPerTask the same for the coordinator
+   * @param cpu where the warm window's CPU went
+   * @param drain the pre-filled round, or null when not asked for
    */
   record NoopRun(
       double perSecond,
       double coldPerSecond,
       double submitPerSecond,
-      double workerCpuMsPerTask,
-      double coordinatorCpuMsPerTask,
+      Cpu cpu,
+      Drain drain,
       long claims,
-      long lostRaces) {}
+      long lostRaces) {
+    double workerCpuMsPerTask() {
+      return cpu.worker();
+    }
 
-  private static double cpuSeconds(List<Daemon> daemons) throws IOException {
-    double sum = 0;
+    double coordinatorCpuMsPerTask() {
+      return cpu.coordinator();
+    }
+  }
+
+  /** The round of a queue filled while the workers were stopped: tasks/s from SIGCONT, and CPU. */
+  record Drain(double perSecond, Cpu cpu) {}
+
+  /**
+   * CPU ms per warm task (user + system), less sensitive to other load on the machine than a rate.
+   *
+   * @param worker the worker JVMs' own threads
+   * @param tasks the tasks' processes (children the workers waited for)
+   * @param coordinator the coordinator JVM
+   * @param harness this JVM: the submitting code and the watch on done/
+   * @param machine the whole machine (kernel threads and anything else running included)
+   * @param idleShare the share of the window's CPU time the machine sat idle or waiting on I/O
+   */
+  record Cpu(
+      double worker,
+      double tasks,
+      double coordinator,
+      double harness,
+      double machine,
+      double idleShare) {}
+
+  private static CpuTimes.Proc cpu(List<Daemon> daemons) throws IOException {
+    CpuTimes.Proc sum = new CpuTimes.Proc(0, 0);
     for (Daemon d : daemons) {
-      sum += d.cpuSeconds();
+      sum = sum.plus(d.cpu());
     }
     return sum;
   }
 
   /** The baseline: {@link SpawnLoop} in its own JVM; launch null = the JDK's default. */
-  double spawnLoop(int n, int threads, String launchMechanism) throws Exception {
+  Loop spawnLoop(int n, int threads, String launchMechanism) throws Exception {
     return spawnLoop(n, threads, launchMechanism, null);
   }
 
@@ -253,7 +433,7 @@ final class Workloads {
    * The durable floor: {@link SpawnLoop} doing the protocol's per-task file operations in a fresh
    * directory under the work directory, with the worker's launch mechanism (VFORK).
    */
-  double durableFloor(int n, int threads) throws Exception {
+  Loop durableFloor(int n, int threads) throws Exception {
     Path dir = work.resolve("w1-floor");
     trash.discard(dir);
     try {
@@ -263,7 +443,7 @@ final class Workloads {
     }
   }
 
-  private double spawnLoop(int n, int threads, String launchMechanism, Path durableDir)
+  private Loop spawnLoop(int n, int threads, String launchMechanism, Path durableDir)
       throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
@@ -281,8 +461,17 @@ final class Workloads {
       cmd.add(durableDir.toString());
     }
     String line = runForOutput(cmd, Duration.ofMinutes(5)).strip();
-    return Double.parseDouble(field(line, "per_s"));
+    return new Loop(
+        Double.parseDouble(field(line, "per_s")),
+        Double.parseDouble(field(line, "machine_cpu_ms")),
+        Double.parseDouble(field(line, "idle_share")));
   }
+
+  /**
+   * One {@link SpawnLoop} run: tasks/s of its timed pass, the whole machine's CPU ms per task and
+   * its idle share meanwhile.
+   */
+  record Loop(double perSecond, double machineMs, double idleShare) {}
 
   // ---------------------------------------------------------------- W2
 

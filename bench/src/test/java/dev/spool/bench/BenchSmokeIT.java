@@ -54,7 +54,11 @@ class BenchSmokeIT {
           left.filter(p -> p.getFileName().toString().matches("w[0-9].*-r[0-9]+")).toList(),
           "workload trees left behind");
     }
-    assertPositive(lines.get(0), "spool_per_s", "baseline_per_s", "submit_per_s");
+    assertPositive(lines.get(0), "spool_per_s", "drain_per_s", "baseline_per_s", "submit_per_s");
+    for (String share : new String[] {"machine_idle_share", "drain_machine_idle_share"}) {
+      double v = Double.parseDouble(Workloads.field(lines.get(0), share));
+      assertTrue(v >= 0 && v <= 1, share + " in " + lines.get(0));
+    }
     assertPositive(
         lines.get(1),
         "p50_ms",

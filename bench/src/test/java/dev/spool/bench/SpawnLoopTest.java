@@ -1,6 +1,7 @@
 package dev.spool.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +21,15 @@ class SpawnLoopTest {
     // 7 warm-up tasks and 7 timed ones, each claimed, run, published and finished.
     assertEquals(14, count("done"));
     assertEquals(14, count("results"));
-    for (String left : new String[] {"pending", "claimed", "tmp", "scratch"}) {
+    for (String left : new String[] {"pending", "claimed", "tmp"}) {
       assertEquals(0, count(left), left + "/ keeps nothing");
+    }
+    // One working directory per thread, reused, as a worker's scratch directories are.
+    assertTrue(count("scratch") >= 1 && count("scratch") <= 3, "scratch/: " + count("scratch"));
+    try (Stream<Path> s = Files.list(dir.resolve("scratch"))) {
+      for (Path d : s.toList()) {
+        assertEquals(0, count("scratch/" + d.getFileName()), d + " is empty");
+      }
     }
   }
 
