@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,9 +16,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs blocking file I/O for indexes {@code 0..n-1} on a few threads. Its purpose is fsync: on ext4
  * (and XFS) concurrent fsyncs share one journal commit, so N threads each forcing their own files
  * cost about one commit per round instead of one per file. Measured with {@code bench/run.sh
- * --workloads W4}. Thread-safe; each call makes and stops its own threads.
+ * --workloads W4}.
+ *
+ * <p>The threads are shared by every call in the JVM and kept for a minute after their last use
+ * (daemons, so they never hold the JVM up): a program that submits in chunks of a hundred tasks
+ * made and stopped 32 threads per chunk before, twice, which was a visible share of its CPU per
+ * task. Thread-safe.
  */
 final class ParallelIo {
+  private static final ExecutorService THREADS =
+      Executors.newCachedThreadPool(
+          new ThreadFactory() {
+            private final AtomicInteger next = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "spool-io-" + next.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
+
   /** Threads that fsync at once; beyond a few dozen the journal commit is shared anyway. */
   static final int DEFAULT_THREADS = 32;
 
@@ -47,49 +66,55 @@ final class ParallelIo {
       }
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(t);
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean failed = new AtomicBoolean();
     List<Future<Void>> parts = new ArrayList<>();
-    try {
-      for (int k = 0; k < t; k++) {
-        parts.add(
-            pool.submit(
-                () -> {
-                  for (int i = next.getAndIncrement();
-                      i < n && !failed.get();
-                      i = next.getAndIncrement()) {
-                    try {
-                      step.run(i);
-                    } catch (IOException | RuntimeException e) {
-                      failed.set(true);
-                      throw e;
-                    }
+    for (int k = 0; k < t; k++) {
+      parts.add(
+          THREADS.submit(
+              () -> {
+                for (int i = next.getAndIncrement();
+                    i < n && !failed.get();
+                    i = next.getAndIncrement()) {
+                  try {
+                    step.run(i);
+                  } catch (IOException | RuntimeException e) {
+                    failed.set(true);
+                    throw e;
                   }
-                  return null;
-                }));
-      }
-      await(parts);
-    } finally {
-      pool.shutdownNow();
+                }
+                return null;
+              }));
     }
+    await(parts, failed);
   }
 
-  private static void await(List<Future<Void>> parts) throws IOException {
+  /**
+   * Waits for every part. An interrupt stops the parts from taking new indexes (each finishes the
+   * step it is in, one file's I/O) and is reported once they stopped, so no thread of this call
+   * still writes when it returns.
+   */
+  private static void await(List<Future<Void>> parts, AtomicBoolean failed) throws IOException {
     Throwable first = null;
     boolean interrupted = false;
     for (Future<Void> f : parts) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        interrupted = true;
-        first = first == null ? e : first;
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (first == null) {
-          first = c;
-        } else if (first != c) {
-          first.addSuppressed(c);
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          // Wait again: the part ends after its current step now that no index is handed out.
+          interrupted = true;
+          failed.set(true);
+          first = first == null ? e : first;
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          if (first == null) {
+            first = c;
+          } else if (first != c) {
+            first.addSuppressed(c);
+          }
+          break;
         }
       }
     }

@@ -60,8 +60,12 @@ public final class Submitter {
     SubmitResult[] results = new SubmitResult[tasks.size()];
     Task[] resolved = tasks.toArray(new Task[0]);
     Instant now = clock.instant();
+    boolean keyed = false; // without a key the pass below would only wake the I/O threads
+    for (Task t : resolved) {
+      keyed |= t.idempotencyKey() != null;
+    }
     io.forEach(
-        resolved.length,
+        keyed ? resolved.length : 0,
         i -> {
           Task t = resolved[i];
           if (t.idempotencyKey() == null) {
