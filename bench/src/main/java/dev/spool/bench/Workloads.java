@@ -188,30 +188,16 @@ final class Workloads {
         .row(
             "CPU ms per task, submitted meanwhile: worker / coordinator / the tasks' processes /"
                 + " the submitting harness / whole machine; machine idle",
-            fmt(Stats.median(workerCpu))
-                + " / "
-                + fmt(Stats.median(coordinatorCpu))
-                + " / "
-                + fmt(Stats.median(taskCpu))
-                + " / "
-                + fmt(Stats.median(harnessCpu))
-                + " / "
-                + fmt(Stats.median(machineCpu))
+            medians(workerCpu, coordinatorCpu, taskCpu, harnessCpu, machineCpu)
                 + "; "
-                + Math.round(100 * Stats.median(idle))
-                + " %",
+                + percent(idle),
             "",
             "",
             "",
             null)
         .row(
             "CPU ms per task, queue filled before: worker / whole machine; machine idle",
-            fmt(Stats.median(drainWorkerCpu))
-                + " / "
-                + fmt(Stats.median(drainMachineCpu))
-                + "; "
-                + Math.round(100 * Stats.median(drainIdle))
-                + " %",
+            medians(drainWorkerCpu, drainMachineCpu) + "; " + percent(drainIdle),
             "",
             "",
             "",
@@ -234,15 +220,9 @@ final class Workloads {
         .row(
             "whole machine's CPU ms per task: Spool warm / Spool drain / durable floor /"
                 + " default loop (machine idle: floor "
-                + Math.round(100 * Stats.median(floorIdle))
-                + " %)",
-            fmt(Stats.median(machineCpu))
-                + " / "
-                + fmt(Stats.median(drainMachineCpu))
-                + " / "
-                + fmt(Stats.median(floorMachineCpu))
-                + " / "
-                + fmt(Stats.median(baseMachineCpu)),
+                + percent(floorIdle)
+                + ")",
+            medians(machineCpu, drainMachineCpu, floorMachineCpu, baseMachineCpu),
             "",
             "",
             "",
@@ -1299,6 +1279,21 @@ final class Workloads {
 
   static double seconds(long nanos) {
     return nanos / 1e9;
+  }
+
+  /** The median of each series, formatted, joined by " / ". */
+  @SafeVarargs
+  private static String medians(List<Double>... series) {
+    StringBuilder sb = new StringBuilder();
+    for (List<Double> x : series) {
+      sb.append(sb.length() == 0 ? "" : " / ").append(fmt(Stats.median(x)));
+    }
+    return sb.toString();
+  }
+
+  /** The median of shares between 0 and 1, as a whole percentage. */
+  private static String percent(List<Double> shares) {
+    return Math.round(100 * Stats.median(shares)) + " %";
   }
 
   static String fmt(double v) {

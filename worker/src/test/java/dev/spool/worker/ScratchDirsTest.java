@@ -23,6 +23,13 @@ class ScratchDirsTest {
     }
   }
 
+  /** A directory outside the scratch root holding {@code keep}: what a link must not reach. */
+  private Path outsideWithAFile() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.writeString(outside.resolve("keep"), "k");
+    return outside;
+  }
+
   @Test
   void aDirectoryIsEmptiedAndReusedAndNeverSharedWhileTaken() throws Exception {
     ScratchDirs dirs = new ScratchDirs(dir.resolve("root/w1"));
@@ -40,8 +47,7 @@ class ScratchDirsTest {
 
   @Test
   void aDirectoryReplacedByALinkIsDroppedWithoutFollowingIt() throws Exception {
-    Path outside = Files.createDirectories(dir.resolve("outside"));
-    Files.writeString(outside.resolve("keep"), "k");
+    Path outside = outsideWithAFile();
     ScratchDirs dirs = new ScratchDirs(dir.resolve("root"));
     Path a = dirs.take();
     Files.delete(a);
@@ -56,8 +62,7 @@ class ScratchDirsTest {
 
   @Test
   void aLinkInsideIsRemovedNotFollowed() throws Exception {
-    Path outside = Files.createDirectories(dir.resolve("outside"));
-    Files.writeString(outside.resolve("keep"), "k");
+    Path outside = outsideWithAFile();
     ScratchDirs dirs = new ScratchDirs(dir.resolve("root"));
     Path a = dirs.take();
     Files.createSymbolicLink(a.resolve("link"), outside);
