@@ -23,8 +23,9 @@
  *       then {@code env_allow}, then the task's {@code env} (on type-only workers it may not set
  *       {@code PATH}, {@code LD_*}, {@code DYLD_*}), then the {@code SPOOL_*} variables and an
  *       attempt token ({@code SPOOL_RUN_TOKEN}) used to find escaped descendants.
- *   <li>Working directory: {@code scratch_dir/<worker>/<id>~<attempt>}, fresh per attempt and
- *       deleted after it; a task's {@code cwd} only under {@code allowed_cwds}, without links.
+ *   <li>Working directory: an empty {@code scratch_dir/<worker>/s<N>}, emptied after the attempt
+ *       and reused by a later one; a task's {@code cwd} only under {@code allowed_cwds}, without
+ *       links.
  *   <li>Incarnation: one more than the larger of the previous heartbeat's incarnation and the
  *       largest incarnation in this worker's claim names.
  *   <li>A dead predecessor on the same host (pid gone) has its claims handed back at start: an
