@@ -91,6 +91,14 @@ class ParallelIoTest {
     caller.start();
     assertTrue(started.await(10, TimeUnit.SECONDS));
     caller.interrupt();
+    // The steps are released only once the caller has taken the interrupt (its flag is cleared
+    // when the wait for a part throws): a part already finished is returned by Future.get without
+    // a look at the interrupt, and then there would be nothing to test.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (caller.isInterrupted()) {
+      assertTrue(System.nanoTime() < deadline, "the caller never took the interrupt");
+      Thread.onSpinWait();
+    }
     release.countDown();
     caller.join(20_000);
     assertEquals(0, runningAtReturn.get(), "no step of the call ran after it returned");
