@@ -232,7 +232,11 @@ final class AttemptRunner {
     if (!Files.exists(layout.path(claim), LinkOption.NOFOLLOW_LINKS)) {
       return Optional.of("claim_gone");
     }
-    if (Files.exists(layout.result(claim.id(), claim.attempt()), LinkOption.NOFOLLOW_LINKS)) {
+    // java.io.File.exists: the usual answer here is "absent", which NIO's checks report by
+    // throwing inside the JDK, once per task. It follows a link; a dangling link named like the
+    // result then reads as absent, the attempt runs, and publishing finds the name taken and keeps
+    // the record as stale, as for any attempt decided meanwhile.
+    if (layout.result(claim.id(), claim.attempt()).toFile().exists()) {
       return Optional.of("attempt_decided");
     }
     return Optional.empty();

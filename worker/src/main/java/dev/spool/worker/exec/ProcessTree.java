@@ -226,9 +226,13 @@ final class ProcessTree {
 
   private boolean carriesToken(Path procDir) {
     byte[] env;
+    java.io.File environ = new java.io.File(procDir + "/environ");
+    if (!environ.exists()) {
+      return false; // exited: most probed pids at the end of a short attempt (no exception thrown)
+    }
     // A plain stream: this runs for every process of the machine at the end of every attempt,
     // and a channel per file costs several times the read itself.
-    try (java.io.FileInputStream in = new java.io.FileInputStream(procDir + "/environ")) {
+    try (java.io.FileInputStream in = new java.io.FileInputStream(environ)) {
       env = in.readAllBytes();
     } catch (IOException | SecurityException e) {
       return false; // another user's process, or it exited
